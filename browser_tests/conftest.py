@@ -1,0 +1,81 @@
+"""Playwright fixtures for the real-browser tests (Debian's /usr/bin/chromium, never a download).
+
+./test starts an Odoo server on a throw-away database with the addon and demo data and
+sets LIVECHAT_URL and LIVECHAT_DB; these tests drive Chromium against it.
+"""
+import os
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+CHROMIUM = os.environ.get("LIVECHAT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    url = os.environ.get("LIVECHAT_URL")
+    if not url:
+        pytest.fail("LIVECHAT_URL is not set: run the browser tests through ./test")
+    return url.rstrip("/")
+
+
+@pytest.fixture(scope="session")
+def db_name():
+    return os.environ["LIVECHAT_DB"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()
+
+
+class ConsoleErrors(list):
+    """JS errors and failed requests seen by a page; tests assert it stays empty."""
+
+    def attach(self, page):
+        page.on("pageerror", lambda exc: self.append("pageerror: %s" % exc))
+        page.on("console", lambda msg: msg.type == "error" and self.append("console: %s" % msg.text))
+        page.on("response", lambda r: r.status >= 500 and self.append("HTTP %s %s" % (r.status, r.url)))
+        return page
+
+
+@pytest.fixture
+def context(browser, base_url):
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    context.set_default_timeout(15000)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page_errors():
+    return ConsoleErrors()
+
+
+@pytest.fixture
+def page(context, page_errors):
+    return page_errors.attach(context.new_page())
+
+
+def login(page, login="admin", password="admin"):
+    """Log in through the real login form and wait for the web client."""
+    page.goto("/web/login")
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_selector("#oe_main_menu_navbar", timeout=30000)
+    page.wait_for_selector(".o_web_client .o_content, .o_web_client .o_main_content", timeout=30000)
+
+
+@pytest.fixture
+def admin_page(page):
+    login(page)
+    return page

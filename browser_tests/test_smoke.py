@@ -1,0 +1,26 @@
+"""The backend really renders in a browser (Python tests do not notice a blank web client)."""
+
+
+def test_backend_renders_livechat_app(admin_page, page_errors):
+    page = admin_page
+    page.goto("/web#action=livechat.livechat_channel_action_kanban")
+    page.wait_for_selector(".o_kanban_view .o_kanban_record")
+    # the default channel created at install is on the dashboard
+    assert page.locator(".o_kanban_record:has-text('YourWebsite.com')").count() == 1
+    assert page.locator("#oe_main_menu_navbar").is_visible()
+    assert not page_errors, page_errors
+
+
+def test_livechat_menu_opens_the_dashboard(admin_page, page_errors):
+    page = admin_page
+    page.click("#oe_main_menu_navbar a[data-menu-xmlid='livechat.menu_livechat_root']")
+    page.wait_for_selector(".o_kanban_view .o_kanban_record")
+    assert "Website Live Chat Channels" in page.locator(".breadcrumb").inner_text()
+    assert not page_errors, page_errors
+
+
+def test_login_and_website_pages(page, page_errors):
+    for path in ("/web/login", "/"):
+        response = page.goto(path)
+        assert response.status == 200, path
+    assert not page_errors, page_errors

@@ -1,0 +1,110 @@
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+COLOR_FIELDS = ("header_color", "button_background_color", "button_text_color")
+
+
+class LivechatChannel(models.Model):
+    """A live chat channel: who answers (operators), how the widget looks, where it shows."""
+
+    _name = "livechat.channel"
+    _description = "Live Chat Channel"
+    _order = "sequence, id"
+
+    def _default_user_ids(self):
+        return [(6, 0, [self.env.uid])]
+
+    name = fields.Char(string="Channel Name", required=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(default=10)
+    user_ids = fields.Many2many(
+        "res.users", "livechat_channel_res_users_rel", "channel_id", "user_id",
+        string="Operators", default=_default_user_ids,
+        help="Users who answer the visitors of this channel.")
+    # Options: Livechat Button
+    button_text = fields.Char(
+        string="Text of the Button", translate=True, default=lambda self: _("Have a Question? Chat with us."),
+        help="Text shown on the live chat button.")
+    notification_text = fields.Char(
+        string="Notification Text", translate=True, default=lambda self: _("Need help? Chat with us."),
+        help="Text of the floating bubble shown with the button (rule 'Show with notification').")
+    button_background_color = fields.Char(string="Button Background Color", default="#875A7B")
+    button_text_color = fields.Char(string="Button Text Color", default="#FFFFFF")
+    # Options: Livechat Window
+    welcome_message = fields.Char(
+        string="Welcome Message", translate=True,
+        default=lambda self: _("Hello, how may I help you?"),
+        help="First message a visitor sees, as if sent by the operator.")
+    input_placeholder = fields.Char(
+        string="Chat Input Placeholder", translate=True,
+        default=lambda self: _("Say something..."),
+        help="Text shown in the empty box where visitors type.")
+    header_color = fields.Char(string="Channel Header Color", default="#875A7B")
+    # Rules and sessions
+    rule_ids = fields.One2many("livechat.channel.rule", "channel_id", string="Rules", copy=True)
+    session_ids = fields.One2many("livechat.session", "channel_id", string="Sessions")
+    session_count = fields.Integer(string="Number of Sessions", compute="_compute_session_count")
+    available_operator_count = fields.Integer(
+        string="Available Operators", compute="_compute_available_operator_count")
+    are_you_inside = fields.Boolean(string="Are you inside the matrix?", compute="_compute_are_you_inside")
+    # Widget
+    script_external = fields.Text(string="Script", compute="_compute_widget_code",
+                                  help="Paste this into the <head> of any web page.")
+    web_page = fields.Char(string="Web Page", compute="_compute_widget_code",
+                           help="Direct link to a page with the chat open: send it to a customer.")
+
+    @api.constrains(*COLOR_FIELDS)
+    def _check_colors(self):
+        labels = {name: self._fields[name].string for name in COLOR_FIELDS}
+        for channel in self:
+            for name in COLOR_FIELDS:
+                value = channel[name]
+                if value and not HEX_COLOR.match(value):
+                    raise ValidationError(_(
+                        "%(field)s must be a colour written #RRGGBB (for example #875A7B), not %(value)r.")
+                        % {"field": labels[name], "value": value})
+
+    @api.depends("session_ids")
+    def _compute_session_count(self):
+        data = self.env["livechat.session"].read_group(
+            [("channel_id", "in", self.ids)], ["channel_id"], ["channel_id"])
+        counts = {row["channel_id"][0]: row["channel_id_count"] for row in data}
+        for channel in self:
+            channel.session_count = counts.get(channel.id, 0)
+
+    def _compute_available_operator_count(self):
+        for channel in self:
+            channel.available_operator_count = len(channel._get_available_operators())
+
+    @api.depends("user_ids")
+    def _compute_are_you_inside(self):
+        for channel in self:
+            channel.are_you_inside = self.env.user in channel.sudo().user_ids
+
+    def _compute_widget_code(self):
+        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for channel in self:
+            if not channel.id:
+                channel.script_external = channel.web_page = False
+                continue
+            channel.script_external = (
+                '<script src="%s/livechat/loader/%d.js" defer></script>' % (base_url, channel.id))
+            channel.web_page = "%s/livechat/support/%d" % (base_url, channel.id)
+
+    def action_join(self):
+        """The current user becomes an operator of these channels."""
+        self.sudo().write({"user_ids": [(4, self.env.uid)]})
+        return True
+
+    def action_leave(self):
+        """The current user stops being an operator of these channels."""
+        self.sudo().write({"user_ids": [(3, self.env.uid)]})
+        return True
+
+    def _get_available_operators(self):
+        """Operators of the channel who can take a new conversation now."""
+        self.ensure_one()
+        return self.sudo().user_ids.filtered(lambda user: user.im_status == "online")

@@ -1,0 +1,26 @@
+from odoo import fields, models
+
+
+class ResUsers(models.Model):
+    """Operators choose the name visitors see."""
+
+    _inherit = "res.users"
+
+    livechat_username = fields.Char(
+        string="Online Chat Name",
+        help="Name shown to website visitors in live chat conversations; your name when empty.")
+    livechat_channel_ids = fields.Many2many(
+        "livechat.channel", "livechat_channel_res_users_rel", "user_id", "channel_id",
+        string="Live Chat Channels")
+
+    def __init__(self, pool, cr):
+        """Users may edit their own Online Chat Name from My Profile."""
+        init_res = super(ResUsers, self).__init__(pool, cr)
+        type(self).SELF_WRITEABLE_FIELDS = list(self.SELF_WRITEABLE_FIELDS) + ["livechat_username"]
+        type(self).SELF_READABLE_FIELDS = list(self.SELF_READABLE_FIELDS) + ["livechat_username"]
+        return init_res
+
+    def _livechat_display_name(self):
+        """The name visitors see: the Online Chat Name, else the user's name."""
+        self.ensure_one()
+        return self.livechat_username or self.name
