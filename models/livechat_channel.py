@@ -18,12 +18,13 @@ class LivechatChannel(models.Model):
         return [(6, 0, [self.env.uid])]
 
     name = fields.Char(string="Channel Name", required=True)
-    active = fields.Boolean(default=True)
+    active = fields.Boolean(default=True, help="Archived channels are hidden and show no chat button.")
     sequence = fields.Integer(default=10)
     user_ids = fields.Many2many(
         "res.users", "livechat_channel_res_users_rel", "channel_id", "user_id",
         string="Operators", default=_default_user_ids,
-        help="Users who answer the visitors of this channel.")
+        help="Internal users who answer the visitors of this channel; "
+             "they get the Live Chat / User access right.")
     # Options: Livechat Button
     button_text = fields.Char(
         string="Text of the Button", translate=True, default=lambda self: _("Have a Question? Chat with us."),
@@ -31,8 +32,9 @@ class LivechatChannel(models.Model):
     notification_text = fields.Char(
         string="Notification Text", translate=True, default=lambda self: _("Need help? Chat with us."),
         help="Text of the floating bubble shown with the button (rule 'Show with notification').")
-    button_background_color = fields.Char(string="Button Background Color", default="#875A7B")
-    button_text_color = fields.Char(string="Button Text Color", default="#FFFFFF")
+    button_background_color = fields.Char(string="Button Background Color", default="#875A7B",
+                                          help="Colour written #RRGGBB.")
+    button_text_color = fields.Char(string="Button Text Color", default="#FFFFFF", help="Colour written #RRGGBB.")
     # Options: Livechat Window
     welcome_message = fields.Char(
         string="Welcome Message", translate=True,
@@ -42,14 +44,17 @@ class LivechatChannel(models.Model):
         string="Chat Input Placeholder", translate=True,
         default=lambda self: _("Say something..."),
         help="Text shown in the empty box where visitors type.")
-    header_color = fields.Char(string="Channel Header Color", default="#875A7B")
+    header_color = fields.Char(string="Channel Header Color", default="#875A7B",
+                               help="Colour of the bar at the top of the chat window, written #RRGGBB.")
     # Rules and sessions
     rule_ids = fields.One2many("livechat.channel.rule", "channel_id", string="Rules", copy=True)
     session_ids = fields.One2many("livechat.session", "channel_id", string="Sessions")
     session_count = fields.Integer(string="Number of Sessions", compute="_compute_session_count")
+    operator_count = fields.Integer(string="Number of Operators", compute="_compute_operator_count")
     available_operator_count = fields.Integer(
-        string="Available Operators", compute="_compute_available_operator_count")
-    are_you_inside = fields.Boolean(string="Are you inside the matrix?", compute="_compute_are_you_inside")
+        string="Available Operators", compute="_compute_available_operator_count",
+        help="Operators online now (active in Odoo in the last 30 minutes).")
+    are_you_inside = fields.Boolean(string="You Are an Operator", compute="_compute_are_you_inside")
     # Widget
     script_external = fields.Text(string="Script", compute="_compute_widget_code",
                                   help="Paste this into the <head> of any web page.")
@@ -64,16 +69,49 @@ class LivechatChannel(models.Model):
                 value = channel[name]
                 if value and not HEX_COLOR.match(value):
                     raise ValidationError(_(
-                        "%(field)s must be a colour written #RRGGBB (for example #875A7B), not %(value)r.")
+                        '%(field)s must be a colour written #RRGGBB (for example #875A7B), not "%(value)s".')
                         % {"field": labels[name], "value": value})
+
+    @api.constrains("user_ids")
+    def _check_operators_are_internal(self):
+        for channel in self:
+            outsiders = channel.user_ids.filtered("share")
+            if outsiders:
+                raise ValidationError(_(
+                    "Only internal users can be operators: %(users)s cannot answer visitors.")
+                    % {"users": ", ".join(outsiders.mapped("name"))})
+
+    @api.model
+    def create(self, vals):
+        channel = super(LivechatChannel, self).create(vals)
+        channel._grant_operator_access()
+        return channel
+
+    def write(self, vals):
+        result = super(LivechatChannel, self).write(vals)
+        if "user_ids" in vals:
+            self._grant_operator_access()
+        return result
+
+    def _grant_operator_access(self):
+        """Operators need the Live Chat / User right to see their channels and leave them."""
+        group = self.env.ref("livechat.group_livechat_user")
+        missing = self.sudo().mapped("user_ids").filtered(lambda user: group not in user.groups_id)
+        if missing:
+            group.sudo().write({"users": [(4, user.id) for user in missing]})
 
     @api.depends("session_ids")
     def _compute_session_count(self):
-        data = self.env["livechat.session"].read_group(
+        data = self.env["livechat.session"].sudo().read_group(
             [("channel_id", "in", self.ids)], ["channel_id"], ["channel_id"])
         counts = {row["channel_id"][0]: row["channel_id_count"] for row in data}
         for channel in self:
             channel.session_count = counts.get(channel.id, 0)
+
+    @api.depends("user_ids")
+    def _compute_operator_count(self):
+        for channel in self:
+            channel.operator_count = len(channel.user_ids)
 
     def _compute_available_operator_count(self):
         for channel in self:
@@ -87,24 +125,31 @@ class LivechatChannel(models.Model):
     def _compute_widget_code(self):
         base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
         for channel in self:
-            if not channel.id:
+            if not isinstance(channel.id, int):
                 channel.script_external = channel.web_page = False
                 continue
             channel.script_external = (
                 '<script src="%s/livechat/loader/%d.js" defer></script>' % (base_url, channel.id))
             channel.web_page = "%s/livechat/support/%d" % (base_url, channel.id)
 
+    def _check_can_read(self):
+        """Join and leave write with sudo: only users who may see the channels get there."""
+        self.check_access_rights("read")
+        self.check_access_rule("read")
+
     def action_join(self):
         """The current user becomes an operator of these channels."""
+        self._check_can_read()
         self.sudo().write({"user_ids": [(4, self.env.uid)]})
         return True
 
     def action_leave(self):
         """The current user stops being an operator of these channels."""
+        self._check_can_read()
         self.sudo().write({"user_ids": [(3, self.env.uid)]})
         return True
 
     def _get_available_operators(self):
-        """Operators of the channel who can take a new conversation now."""
+        """Operators who can take a new conversation now: online, i.e. active in Odoo in the last 30 minutes."""
         self.ensure_one()
         return self.sudo().user_ids.filtered(lambda user: user.im_status == "online")

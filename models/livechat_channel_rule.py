@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 REGEX_MAX_LENGTH = 1000
+DEFAULT_AUTO_POPUP_TIMER = 5
 
 
 class LivechatChannelRule(models.Model):
@@ -49,13 +50,13 @@ class LivechatChannelRule(models.Model):
             if not rule.regex_url:
                 continue
             if len(rule.regex_url) > REGEX_MAX_LENGTH:
-                raise ValidationError(_("The URL Regex is too long: %d characters, at most %d.")
-                                      % (len(rule.regex_url), REGEX_MAX_LENGTH))
+                raise ValidationError(_("The URL Regex is too long: %(length)d characters, at most %(max)d.")
+                                      % {"length": len(rule.regex_url), "max": REGEX_MAX_LENGTH})
             try:
                 re.compile(rule.regex_url)
             except re.error as error:
-                raise ValidationError(_("The URL Regex %r is not a valid regular expression: %s.")
-                                      % (rule.regex_url, error))
+                raise ValidationError(_('The URL Regex "%(regex)s" is not a valid regular expression: %(error)s.')
+                                      % {"regex": rule.regex_url, "error": error})
 
     @api.constrains("action", "auto_popup_timer")
     def _check_auto_popup_timer(self):
@@ -64,6 +65,12 @@ class LivechatChannelRule(models.Model):
                 raise ValidationError(_("Open automatically needs a timer of more than 0 seconds."))
             if rule.auto_popup_timer < 0:
                 raise ValidationError(_("The timer cannot be negative."))
+
+    @api.onchange("action")
+    def _onchange_action(self):
+        """Open automatically needs a timer: propose a few seconds rather than an error on save."""
+        if self.action == "auto_popup" and self.auto_popup_timer <= 0:
+            self.auto_popup_timer = DEFAULT_AUTO_POPUP_TIMER
 
     def _matches_url(self, url_path):
         self.ensure_one()

@@ -15,10 +15,9 @@ class ResUsers(models.Model):
 
     def __init__(self, pool, cr):
         """Users may edit their own Online Chat Name from My Profile."""
-        init_res = super(ResUsers, self).__init__(pool, cr)
+        super(ResUsers, self).__init__(pool, cr)
         type(self).SELF_WRITEABLE_FIELDS = list(self.SELF_WRITEABLE_FIELDS) + ["livechat_username"]
         type(self).SELF_READABLE_FIELDS = list(self.SELF_READABLE_FIELDS) + ["livechat_username"]
-        return init_res
 
     def _livechat_display_name(self):
         """The name visitors see: the Online Chat Name, else the user's name."""

@@ -1,22 +1,21 @@
 #!/usr/bin/env bash
-# Lint as the Odoo community does: flake8 on the Python code, XML well-formedness of views and data.
+# Lint as the Odoo community does (OCA): pylint with the pylint-odoo plugin (.pylintrc, checks for 11.0),
+# flake8 (.flake8), and Odoo's own schemas on the XML/CSV data (tools/lint_xml.py) and on the
+# translation files (tools/lint_po.py). Each part runs even when another fails; exit 1 on any failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
+TOOLS_PY="$ROOT/.cache/venv-tools/bin"
+ODOO_PY="$ROOT/.cache/venv/bin/python"
 rc=0
-"$ROOT/.cache/venv-tools/bin/flake8" --max-line-length=120 --exclude=.cache,__pycache__ \
-    --per-file-ignores="__init__.py:F401 __manifest__.py:B018" . || rc=1
-"$ROOT/.cache/venv/bin/python" - <<'PY' || rc=1
-import glob, sys
-from lxml import etree
-bad = 0
-for path in sorted(glob.glob("views/*.xml") + glob.glob("data/*.xml") + glob.glob("demo/*.xml")
-                   + glob.glob("security/*.xml") + glob.glob("static/src/**/*.xml", recursive=True)):
-    try:
-        etree.parse(path)
-    except etree.XMLSyntaxError as error:
-        print("%s: %s" % (path, error)); bad += 1
-sys.exit(1 if bad else 0)
-PY
+step() {  # step NAME COMMAND...: run one check, say which failed
+    local name="$1"; shift
+    if ! "$@"; then echo; echo "lint: $name failed"; rc=1; fi
+}
+# the addon's Python (its packages: models, controllers, tests...); tools/ and browser_tests/ are not addon code
+step pylint-odoo "$TOOLS_PY/pylint" --rcfile="$ROOT/.pylintrc" "$ROOT"
+step flake8 "$TOOLS_PY/flake8" --config="$ROOT/.flake8" .
+step xml "$ODOO_PY" -W ignore "$ROOT/tools/lint_xml.py" "$ROOT"
+step po "$ODOO_PY" -W ignore "$ROOT/tools/lint_po.py" "$ROOT"
 [ $rc -eq 0 ] && echo "lint: ok"
 exit $rc

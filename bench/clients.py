@@ -1,0 +1,290 @@
+"""The two sides of a conversation, as the benchmark drives them over HTTP.
+
+- ``Visitor``: what the widget does (``/livechat/api/*`` JSON routes, then its long-poll).
+- ``Operator``: what Odoo's web client does for an operator (JSON-RPC login, ``/longpolling/poll``
+  on Odoo's bus, ``mail.channel.message_post`` through ``/web/dataset/call_kw``).
+
+Delivery is timed with markers: every message carries a unique ``bench-<hex>`` text; the side
+that waits for it registers the marker in a ``Waiters`` before the post is sent, and its
+long-poll loop stamps the arrival time when a notification carrying the marker comes back.
+"""
+import asyncio
+import itertools
+import json
+import re
+import secrets
+import time
+
+import httpx
+
+REQUEST_TIMEOUT = 30.0
+POLL_TIMEOUT = 75.0  # Odoo's bus answers a long-poll within 50 s
+RETRY_DELAY = 0.5  # after a failed long-poll
+MARKER = re.compile(r"bench-[0-9a-f]{16}")
+_rpc_ids = itertools.count(1)
+
+
+class ScenarioError(Exception):
+    """Something a user would notice broke: an HTTP error, a message that never arrived..."""
+
+
+def new_marker():
+    return "bench-%s" % secrets.token_hex(8)
+
+
+def http_client(max_connections=64, headers=None):
+    """An async HTTP client for loopback: bounded pool, every request with a timeout, no proxy."""
+    return httpx.AsyncClient(
+        timeout=httpx.Timeout(REQUEST_TIMEOUT), trust_env=False, headers=headers,
+        limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections))
+
+
+async def post_json(client, url, data, timeout=REQUEST_TIMEOUT):
+    """POST a JSON object the way the widget does (text/plain: no CORS preflight); the JSON answer."""
+    try:
+        response = await client.post(url, content=json.dumps(data),
+                                     headers={"Content-Type": "text/plain;charset=UTF-8"}, timeout=timeout)
+    except httpx.HTTPError as error:
+        raise ScenarioError("%s: %s" % (url, error.__class__.__name__)) from error
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.status_code != 200 or not isinstance(body, dict):
+        raise ScenarioError("%s: HTTP %s %s" % (url, response.status_code, error_text(response, body)))
+    return body
+
+
+def error_text(response, body):
+    """A short readable reason: the API's JSON message, else the HTML page's title."""
+    if isinstance(body, dict):
+        return (body.get("error") or {}).get("message") or ""
+    title = re.search(r"<title>(.*?)</title>", response.text, re.S | re.I)
+    return " ".join((title.group(1) if title else response.text[:80]).split())
+
+
+async def json_rpc(client, url, params, timeout=REQUEST_TIMEOUT):
+    """Odoo's JSON-RPC (type="json" routes): the ``result``, or ScenarioError with Odoo's message."""
+    payload = {"jsonrpc": "2.0", "method": "call", "params": params, "id": next(_rpc_ids)}
+    try:
+        response = await client.post(url, json=payload, timeout=timeout)
+    except httpx.HTTPError as error:
+        raise ScenarioError("%s: %s" % (url, error.__class__.__name__)) from error
+    if response.status_code != 200:
+        raise ScenarioError("%s: HTTP %s" % (url, response.status_code))
+    body = response.json()
+    if body.get("error"):
+        data = body["error"].get("data") or {}
+        raise ScenarioError("%s: %s" % (url, data.get("message") or body["error"].get("message")))
+    return body.get("result")
+
+
+class Waiters:
+    """Messages someone waits for, by marker; resolved with the time their notification arrived."""
+
+    def __init__(self):
+        self._futures = {}
+
+    def expect(self, marker):
+        future = asyncio.get_running_loop().create_future()
+        self._futures[marker] = future
+        return future
+
+    def arrived(self, notification):
+        """Stamp every awaited marker found in ``notification`` (any JSON-able value)."""
+        if not self._futures:
+            return
+        now = time.perf_counter()
+        for marker in MARKER.findall(json.dumps(notification)):
+            future = self._futures.pop(marker, None)
+            if future is not None and not future.done():
+                future.set_result(now)
+
+    def fail_all(self, error):
+        for future in self._futures.values():
+            if not future.done():
+                future.set_exception(error)
+        self._futures.clear()
+
+
+async def wait_delivery(future, sent_at, timeout):
+    """Seconds from ``sent_at`` until the awaited notification came back to the other side."""
+    try:
+        arrived_at = await asyncio.wait_for(future, timeout)
+    except asyncio.TimeoutError as error:
+        raise ScenarioError("a message was not delivered within %d s" % timeout) from error
+    return arrived_at - sent_at
+
+
+class Visitor:
+    """A website visitor: the widget's calls, and its long-poll loop."""
+
+    def __init__(self, client, server_url, channel_id, page_url, waiters):
+        self.client = client
+        self.server_url = server_url
+        self.channel_id = channel_id
+        self.page_url = page_url
+        self.waiters = waiters
+        self.visitor_uid = secrets.token_hex(16)
+        self.poll_url = None
+        self.token = None
+        self.name = None
+        self.cursor = 0
+        self.closed = False
+        self.poll_task = None
+        self.error = None
+
+    def _api(self, path, data, timeout=REQUEST_TIMEOUT):
+        return post_json(self.client, "%s/livechat/api/%s" % (self.server_url, path), data, timeout)
+
+    async def init(self):
+        """The widget's first call on each page: how to show the button, and where to long-poll."""
+        config = await self._api("init", {"channel_id": self.channel_id, "url": self.page_url})
+        if not config.get("poll_url"):
+            raise ScenarioError("init gave no poll_url: %s" % config)
+        self.poll_url = config["poll_url"]
+        return config
+
+    async def open(self):
+        """The visitor clicks the button: a session with an operator."""
+        result = await self._api("session/open", {
+            "channel_id": self.channel_id, "url": self.page_url, "visitor_uid": self.visitor_uid})
+        if not result.get("available"):
+            raise ScenarioError("no operator available: %s" % result.get("message"))
+        self.token = result["token"]
+        self.name = result["visitor_name"]
+        self.cursor = result.get("cursor") or 0
+        return result
+
+    async def post(self, body):
+        return await self._api("session/post", {"token": self.token, "body": body})
+
+    async def leave(self):
+        if self.token and not self.closed:
+            await self._api("session/leave", {"token": self.token})
+
+    def start_polling(self):
+        self.poll_task = asyncio.create_task(self._poll_loop())
+
+    async def _poll_loop(self):
+        while not self.closed:
+            try:
+                result = await post_json(self.client, self.poll_url, {"token": self.token, "last": self.cursor},
+                                         timeout=POLL_TIMEOUT)
+            except ScenarioError as error:
+                # the messages awaited now count as failed; then retry, as the widget does
+                self.error = self.error or error
+                self.waiters.fail_all(error)
+                await asyncio.sleep(RETRY_DELAY)
+                continue
+            self.cursor = result.get("cursor", self.cursor)
+            for event in result.get("events", []):
+                if event.get("type") == "closed":
+                    self.closed = True
+                self.waiters.arrived(event)
+
+    async def stop_polling(self, timeout=10):
+        """Leave, which ends the long-poll (the server sends 'closed'), and wait for the loop to stop."""
+        await self.leave()
+        if self.poll_task:
+            try:
+                await asyncio.wait_for(self.poll_task, timeout)
+            except asyncio.TimeoutError:
+                self.poll_task.cancel()
+
+
+class Operator:
+    """An operator in Odoo's web client: logged in, polling the bus (which makes him online), answering."""
+
+    def __init__(self, server_url, longpolling_url, db, login, password, waiters):
+        self.server_url = server_url
+        self.longpolling_url = longpolling_url
+        self.db = db
+        self.login = login
+        self.password = password
+        self.waiters = waiters
+        self.client = None
+        self.uid = None
+        self.last = 0
+        self.polls_sent = 0
+        self.conversations = {}  # conversation name -> (mail.channel id, polls_sent when it was announced)
+        self.poll_task = None
+        self.error = None
+        self.running = False
+
+    async def start(self):
+        """Log in through /web/session/authenticate and keep the session cookie for every port."""
+        async with http_client(4) as anonymous:
+            response = await anonymous.post("%s/web/session/authenticate" % self.server_url, json={
+                "jsonrpc": "2.0", "method": "call", "id": next(_rpc_ids),
+                "params": {"db": self.db, "login": self.login, "password": self.password}})
+            result = response.json().get("result") or {}
+            session_id = response.cookies.get("session_id")
+        if not result.get("uid") or not session_id:
+            raise ScenarioError("operator %s could not log in" % self.login)
+        self.uid = result["uid"]
+        self.client = http_client(32, headers={"Cookie": "session_id=%s" % session_id})
+        self.running = True
+        self.poll_task = asyncio.create_task(self._poll_loop())
+        return self
+
+    async def call_kw(self, model, method, args, kwargs=None):
+        return await json_rpc(self.client, "%s/web/dataset/call_kw/%s/%s" % (self.server_url, model, method), {
+            "model": model, "method": method, "args": args, "kwargs": kwargs or {}})
+
+    async def post(self, mail_channel_id, body):
+        """What the chat window sends when the operator presses Enter."""
+        return await self.call_kw("mail.channel", "message_post", [[mail_channel_id]], {
+            "body": body, "message_type": "comment", "content_subtype": "html", "subtype": "mail.mt_comment"})
+
+    async def _poll_loop(self):
+        url = "%s/longpolling/poll" % self.longpolling_url
+        while self.running:
+            self.polls_sent += 1
+            try:
+                notifications = await json_rpc(self.client, url, {
+                    "channels": [], "last": self.last, "options": {"bus_inactivity": 0}}, timeout=POLL_TIMEOUT)
+            except ScenarioError as error:
+                if not self.running:
+                    return
+                # the messages awaited now count as failed; then retry, as Odoo's web client does
+                self.error = self.error or error
+                self.waiters.fail_all(error)
+                await asyncio.sleep(RETRY_DELAY)
+                continue
+            for notification in notifications or []:
+                self.last = max(self.last, notification["id"])
+                message = notification.get("message")
+                if isinstance(message, dict) and message.get("livechat_session_id"):
+                    self.conversations[message.get("name")] = (message["id"], self.polls_sent)
+                self.waiters.arrived(message)
+
+    def ready_for(self, visitor_name):
+        """The conversation's mail.channel id once this operator listens to it (polled since it was announced)."""
+        known = self.conversations.get(visitor_name)
+        if known and self.polls_sent > known[1]:
+            return known[0]
+        return None
+
+    async def stop(self):
+        self.running = False
+        if self.poll_task:
+            self.poll_task.cancel()
+            try:
+                await self.poll_task
+            except (asyncio.CancelledError, ScenarioError):
+                pass
+        if self.client:
+            await self.client.aclose()
+
+
+async def find_conversation(operators, visitor, timeout):
+    """The operator who got ``visitor``'s session and the conversation id, once he listens to it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        for operator in operators:
+            channel_id = operator.ready_for(visitor.name)
+            if channel_id:
+                return operator, channel_id
+        await asyncio.sleep(0.005)
+    raise ScenarioError("no operator was told about %s within %d s" % (visitor.name, timeout))

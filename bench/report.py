@@ -1,0 +1,99 @@
+"""Percentiles, targets and verdicts, and the one table the benchmark prints."""
+import math
+
+
+def percentile(samples, fraction):
+    """Nearest-rank percentile (p50 of 20 samples is the 10th smallest, p95 the 19th)."""
+    if not samples:
+        return None
+    ordered = sorted(samples)
+    return ordered[max(0, math.ceil(fraction * len(ordered)) - 1)]
+
+
+def stats(measure):
+    samples = measure["samples"]
+    wall = measure.get("wall")
+    errors = len(measure.get("errors") or [])
+    missing = max(0, (measure.get("count") or 0) - len(samples) - errors)
+    return {
+        "n": len(samples),
+        "p50": percentile(samples, 0.50),
+        "p95": percentile(samples, 0.95),
+        "max": max(samples) if samples else None,
+        "rate": len(samples) / wall if wall and samples else None,
+        "errors": errors + missing,
+    }
+
+
+class Target:
+    """A goal for one figure of a row: an absolute bound, or at most ``ratio`` times another row's figure."""
+
+    def __init__(self, figure, bound=None, ratio=None, base=None, at_least=False):
+        self.figure = figure
+        self.bound = bound
+        self.ratio = ratio
+        self.base = base
+        self.at_least = at_least
+
+    def limit(self, results):
+        if self.ratio is None:
+            return self.bound
+        base = results.get(self.base)
+        value = base and stats(base)[self.figure]
+        return value * self.ratio if value is not None else None
+
+    def met(self, value, results):
+        limit = self.limit(results)
+        if value is None or limit is None:
+            return None
+        return value >= limit if self.at_least else value <= limit
+
+    def describe(self):
+        if self.ratio is not None:
+            return "%s <= %g x %s" % (self.figure, self.ratio, self.base)
+        if self.figure == "rate":
+            return "rate >= %g/s" % self.bound
+        return "%s %s %s" % (self.figure, ">=" if self.at_least else "<=", fmt_seconds(self.bound))
+
+
+def fmt_seconds(value):
+    if value is None:
+        return "-"
+    if value < 1:
+        return "%.0f ms" % (value * 1000) if value >= 0.0095 else "%.1f ms" % (value * 1000)
+    return "%.2f s" % value
+
+
+def fmt_bytes(value):
+    return "%.1f kB" % (value / 1000.0) if value is not None else "-"
+
+
+def verdict(key, measure, targets, results):
+    figures = stats(measure)
+    if figures["errors"] or not figures["n"]:
+        return "FAILED (%d errors)" % max(1, figures["errors"]), False
+    checks = [target.met(figures[target.figure], results) for target in targets.get(key, [])]
+    if not checks or all(check is None for check in checks):
+        return "-", True
+    return ("ok" if all(check is not False for check in checks) else "MISSED"), True
+
+
+def table(rows, results, targets, labels):
+    """Rows of the one table: scenario | p50 | p95 | max | rate | target | verdict."""
+    header = ("scenario", "p50", "p95", "max", "rate", "target", "verdict")
+    lines = []
+    for key in rows:
+        if key not in results:
+            continue
+        figures = stats(results[key])
+        text, _ok = verdict(key, results[key], targets, results)
+        rate = "%.1f/s" % figures["rate"] if figures["rate"] else "-"
+        lines.append((labels.get(key, key), fmt_seconds(figures["p50"]), fmt_seconds(figures["p95"]),
+                      fmt_seconds(figures["max"]), rate,
+                      ", ".join(target.describe() for target in targets.get(key, [])) or "-", text))
+    widths = [max(len(str(line[column])) for line in [header] + lines) for column in range(len(header))]
+
+    def render(line):
+        return " | ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip()
+    separator = "-+-".join("-" * width for width in widths)
+    return "\n".join([render(header), separator] + [render(line) for line in lines])

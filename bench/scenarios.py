@@ -1,0 +1,192 @@
+"""The timed scenarios: session open, message delivery both ways, idle long-polls in the background."""
+import asyncio
+import time
+
+from clients import (Operator, ScenarioError, Visitor, Waiters, find_conversation, http_client, new_marker,
+                     wait_delivery)
+
+DELIVERY_TIMEOUT = 30.0
+SETUP_CONCURRENCY = 10  # visitors arriving for the untimed set-up of a scenario
+
+
+class Measure:
+    """The samples (seconds) of one row of the table, with the errors met while taking them."""
+
+    def __init__(self, samples=None, wall=None, count=None, errors=None):
+        self.samples = list(samples or [])
+        self.wall = wall  # seconds the whole batch took (for rates)
+        self.count = count if count is not None else len(self.samples)
+        self.errors = list(errors or [])
+
+    def to_dict(self):
+        return {"samples": self.samples, "wall": self.wall, "count": self.count,
+                "errors": [str(error) for error in self.errors]}
+
+
+class Bench:
+    """One server under test, its operators (logged in and polling) and the visitors' shared HTTP client."""
+
+    def __init__(self, server, channel_id, page_url, logins, max_connections):
+        self.server = server
+        self.channel_id = channel_id
+        self.page_url = page_url
+        self.logins = logins
+        self.to_operator = Waiters()
+        self.to_visitor = Waiters()
+        self.client = http_client(max_connections)
+        self.operators = []
+
+    async def start(self):
+        for login, password in self.logins:
+            operator = Operator(self.server.url, self.server.longpolling_url, self.server.db, login, password,
+                                self.to_operator)
+            self.operators.append(await operator.start())
+        # operators are online once their first poll updated their presence
+        await self.wait_operators_online()
+        return self
+
+    async def wait_operators_online(self, timeout=20):
+        """Until the channel counts every benchmark operator as available (and the widget agrees)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            channel = await self.operators[0].call_kw(
+                "livechat.channel", "read", [[self.channel_id], ["available_operator_count"]])
+            if channel[0]["available_operator_count"] >= len(self.operators):
+                config = await self.visitor().init()
+                if config.get("available"):
+                    return
+            await asyncio.sleep(0.2)
+        raise ScenarioError("the operators are not online after %d s" % timeout)
+
+    def visitor(self):
+        return Visitor(self.client, self.server.url, self.channel_id, self.page_url, self.to_visitor)
+
+    async def stop(self):
+        for operator in self.operators:
+            await operator.stop()
+        await self.client.aclose()
+
+    # ------------------------------------------------------------------ helpers
+    async def open_visitors(self, count, concurrency=SETUP_CONCURRENCY):
+        """``count`` visitors with an open session (untimed set-up), arriving ``concurrency`` at a time."""
+        gate = asyncio.Semaphore(concurrency)
+
+        async def arrive():
+            async with gate:
+                visitor = self.visitor()
+                await visitor.init()
+                await visitor.open()
+                return visitor
+        return list(await asyncio.gather(*[arrive() for _ in range(count)]))
+
+    async def leave(self, visitors, concurrency=SETUP_CONCURRENCY):
+        gate = asyncio.Semaphore(concurrency)
+
+        async def leave_one(visitor):
+            async with gate:
+                if visitor.poll_task:
+                    await visitor.stop_polling()
+                else:
+                    await visitor.leave()
+        await asyncio.gather(*[leave_one(visitor) for visitor in visitors], return_exceptions=True)
+
+    # ------------------------------------------------------------------ scenarios
+    async def session_open(self, count, concurrent):
+        """Init + open for ``count`` visitors, one after the other or all at once."""
+        visitors = [self.visitor() for _ in range(count)]
+
+        async def one(visitor):
+            started = time.perf_counter()
+            await visitor.init()
+            await visitor.open()
+            return time.perf_counter() - started
+
+        started = time.perf_counter()
+        if concurrent:
+            outcomes = await asyncio.gather(*[one(visitor) for visitor in visitors], return_exceptions=True)
+        else:
+            outcomes = []
+            for visitor in visitors:
+                try:
+                    outcomes.append(await one(visitor))
+                except ScenarioError as error:
+                    outcomes.append(error)
+        wall = time.perf_counter() - started
+        await self.leave([visitor for visitor in visitors if visitor.token])
+        samples = [outcome for outcome in outcomes if isinstance(outcome, float)]
+        errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        return Measure(samples, wall, errors=errors)
+
+    async def delivery(self, sessions, messages):
+        """``sessions`` conversations at once, each sending ``messages`` messages one after the other:
+        first visitor -> operator, then operator -> visitor. Each message waits for its delivery.
+
+        Returns {"to_operator", "to_visitor", "visitor_post", "operator_post"} Measures.
+        """
+        visitors = await self.open_visitors(sessions)
+        try:
+            for visitor in visitors:
+                visitor.start_polling()
+            pairs = [await find_conversation(self.operators, visitor, DELIVERY_TIMEOUT) for visitor in visitors]
+            to_operator, visitor_post = await self._exchange(visitors, pairs, messages, self._visitor_says)
+            to_visitor, operator_post = await self._exchange(visitors, pairs, messages, self._operator_says)
+        finally:
+            await self.leave(visitors)
+        return {"to_operator": to_operator, "visitor_post": visitor_post,
+                "to_visitor": to_visitor, "operator_post": operator_post}
+
+    async def _exchange(self, visitors, pairs, messages, say):
+        latencies, posts, errors = [], [], []
+
+        async def talk(visitor, pair):
+            for index in range(messages):
+                try:
+                    latency, post = await say(visitor, pair, index)
+                except ScenarioError as error:
+                    errors.append(error)
+                    return
+                latencies.append(latency)
+                posts.append(post)
+
+        started = time.perf_counter()
+        await asyncio.gather(*[talk(visitor, pair) for visitor, pair in zip(visitors, pairs)])
+        wall = time.perf_counter() - started
+        return (Measure(latencies, wall, count=len(visitors) * messages, errors=errors),
+                Measure(posts, wall))
+
+    async def _visitor_says(self, visitor, pair, index):
+        marker = new_marker()
+        arrival = self.to_operator.expect(marker)
+        sent_at = time.perf_counter()
+        await visitor.post("Hello, question %d about my order (%s)" % (index, marker))
+        posted = time.perf_counter() - sent_at
+        return await wait_delivery(arrival, sent_at, DELIVERY_TIMEOUT), posted
+
+    async def _operator_says(self, visitor, pair, index):
+        operator, channel_id = pair
+        marker = new_marker()
+        arrival = self.to_visitor.expect(marker)
+        sent_at = time.perf_counter()
+        await operator.post(channel_id, "Sure, answer %d is on its way (%s)" % (index, marker))
+        posted = time.perf_counter() - sent_at
+        return await wait_delivery(arrival, sent_at, DELIVERY_TIMEOUT), posted
+
+    async def idle_visitors(self, count):
+        """``count`` visitors with a chat open and their long-poll waiting, arriving a few at a time."""
+        visitors = await self.open_visitors(count)
+        for visitor in visitors:
+            visitor.start_polling()
+        # give every long-poll the time to reach the server and wait there
+        await asyncio.sleep(min(5.0, 0.5 + count * 0.01))
+        broken = [visitor.error for visitor in visitors if visitor.error]
+        if broken:
+            raise ScenarioError("idle long-polls failed: %s" % broken[0])
+        return visitors
+
+
+async def with_deadline(coroutine, seconds, what):
+    """Run a scenario, bounded in time: a scenario that hangs is a failure, never an endless wait."""
+    try:
+        return await asyncio.wait_for(coroutine, seconds)
+    except asyncio.TimeoutError as error:
+        raise ScenarioError("%s did not finish within %d s" % (what, seconds)) from error

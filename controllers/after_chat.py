@@ -1,0 +1,60 @@
+"""After the chat and instead of it: the visitor's rating, the transcript by e-mail, the offline message."""
+from odoo import _, http
+from odoo.http import request
+
+from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param
+
+URL_MAX_LENGTH = 2048
+EMAIL_MAX_LENGTH = 254
+TZ_MAX_LENGTH = 64
+
+
+class LivechatAfterChat(http.Controller):
+
+    def _session(self, data):
+        session = request.env["livechat.session"]._find_by_token(data.get("token"))
+        if not session:
+            raise ApiError(403, "invalid_token", _("This conversation is unknown: it may have been deleted."))
+        return session
+
+    @http.route("/livechat/api/session/rate", **PUBLIC_API)
+    @json_api
+    def session_rate(self, data):
+        """The visitor rates the conversation: happy, neutral or unhappy, with an optional comment."""
+        session = self._session(data)
+        check_rate("rate", session.id, "livechat.rate_limit_rate", 10)
+        rating = str_param(data, "rating", 16, required=True)
+        comment = str_param(data, "comment", 4000)
+        session._rate(rating, comment)
+        return json_response({"rating": session.rating, "message": _("Thank you for your feedback!")})
+
+    @http.route("/livechat/api/session/transcript", **PUBLIC_API)
+    @json_api
+    def session_transcript(self, data):
+        """E-mail the conversation to the address the visitor gives (queued in Odoo's mail queue)."""
+        session = self._session(data)
+        email = str_param(data, "email", EMAIL_MAX_LENGTH + 1, required=True)
+        email = session._check_transcript_email(email)
+        check_rate("transcript", session.id, "livechat.rate_limit_transcript", 3)
+        session._send_transcript(email, tz=str_param(data, "tz", TZ_MAX_LENGTH) or None)
+        return json_response({"email": email, "message": _("The conversation will be sent to %s.") % email})
+
+    @http.route("/livechat/api/offline/send", **PUBLIC_API)
+    @json_api
+    def offline_send(self, data):
+        """Nobody is available: the visitor leaves a message for the operators (name, e-mail, message)."""
+        channel_id = int_param(data, "channel_id")
+        channel = request.env["livechat.channel"].sudo().browse(channel_id).exists()
+        if not channel or not channel.active or not channel.offline_form_enabled:
+            raise ApiError(404, "channel_not_found", _("This chat channel does not take messages."))
+        remote_addr = request.httprequest.remote_addr
+        check_rate("offline", remote_addr, "livechat.rate_limit_offline", 5)
+        request.env["livechat.offline.message"]._create_from_visitor(
+            channel,
+            name=str_param(data, "name", 1000),
+            email=str_param(data, "email", EMAIL_MAX_LENGTH + 1),
+            message=str_param(data, "message", 8000),
+            page_url=str_param(data, "url", URL_MAX_LENGTH),
+            country=request.env["livechat.geoip"]._country(remote_addr),
+        )
+        return json_response({"message": _("Thank you! We received your message and will answer you by e-mail.")})

@@ -1,0 +1,173 @@
+"""HTTP plumbing of the visitor API: plain JSON bodies, readable JSON errors, rate limits, language."""
+import functools
+import json
+import logging
+
+from psycopg2 import OperationalError
+
+from odoo import _
+from odoo.exceptions import UserError, ValidationError
+from odoo.http import Response, request
+from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+
+_logger = logging.getLogger(__name__)
+
+MAX_BODY_BYTES = 64 * 1024
+JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")]
+# The routes a third-party page calls: anyone may call them, cookies are never used.
+PUBLIC_API = dict(type="http", auth="public", csrf=False, cors="*", methods=["POST", "OPTIONS"])
+
+
+class ApiError(Exception):
+    """An answer with an HTTP error status and a readable, translated message."""
+
+    def __init__(self, status, code, message, headers=None):
+        super(ApiError, self).__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.headers = headers or []
+
+
+class CookielessResponse(Response):
+    """A response that never carries Odoo's session cookie: the visitor API and the widget's
+    assets use no web session, and cacheable answers must not set cookies."""
+
+    def set_cookie(self, *args, **kwargs):
+        pass
+
+
+def json_response(data, status=200, headers=None):
+    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return CookielessResponse(body, status=status, headers=JSON_HEADERS + (headers or []))
+
+
+def error_response(status, code, message, headers=None):
+    return json_response({"error": {"code": code, "message": message}}, status=status, headers=headers)
+
+
+def read_json_body():
+    """The JSON object of the request body (sent as text/plain or application/json)."""
+    httprequest = request.httprequest
+    if (httprequest.content_length or 0) > MAX_BODY_BYTES:
+        raise ApiError(413, "request_too_large", _("The request is too large."))
+    raw = httprequest.get_data(cache=True)
+    if len(raw) > MAX_BODY_BYTES:
+        raise ApiError(413, "request_too_large", _("The request is too large."))
+    try:
+        data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise ApiError(400, "invalid_json", _("The request body is not valid JSON."))
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", _("The request body must be a JSON object."))
+    if not storable_text(data):
+        raise ApiError(400, "invalid_text", _("The request contains characters that cannot be stored."))
+    return data
+
+
+def storable_text(value):
+    """False when a string in ``value`` holds a NUL or an unpaired surrogate (PostgreSQL refuses both)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if "\x00" in item:
+                return False
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return True
+
+
+def json_api(handler):
+    """Route decorator: JSON object in as ``data``, JSON out; errors become JSON with their HTTP status.
+
+    Nothing half-done is kept: on any error the transaction is rolled back.
+    """
+    @functools.wraps(handler)
+    def wrapper(self, *args, **kwargs):
+        # the visitor API keeps no server-side web session: don't store one per request
+        request.session.modified = False
+        try:
+            request.context = dict(request.context, lang=visitor_lang())
+            data = read_json_body()
+            if data.get("lang"):
+                request.context = dict(request.context, lang=visitor_lang(data["lang"]))
+            return handler(self, data, *args, **kwargs)
+        except ApiError as error:
+            request.env.cr.rollback()
+            return error_response(error.status, error.code, error.message, error.headers)
+        except (UserError, ValidationError) as error:
+            request.env.cr.rollback()
+            return error_response(400, "invalid", error.name if hasattr(error, "name") else str(error))
+        except OperationalError as error:
+            if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+                raise  # two requests wrote the same row (e.g. rate while leaving): Odoo replays this one
+            _logger.exception("Live chat API error on %s", request.httprequest.path)
+            request.env.cr.rollback()
+            return error_response(500, "server_error", _("Something went wrong on our side; please try again."))
+        except Exception:
+            _logger.exception("Live chat API error on %s", request.httprequest.path)
+            request.env.cr.rollback()
+            return error_response(500, "server_error", _("Something went wrong on our side; please try again."))
+    return wrapper
+
+
+def int_param(data, key, required=True):
+    value = data.get(key)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        if isinstance(value, str) and value.isdigit():
+            return int(value)
+        raise ApiError(400, "invalid_%s" % key, _("The parameter %s must be a whole number.") % key)
+    return value
+
+
+def str_param(data, key, max_length, required=False):
+    value = data.get(key)
+    if value is None or value == "":
+        if required:
+            raise ApiError(400, "missing_%s" % key, _("The parameter %s is missing.") % key)
+        return ""
+    if not isinstance(value, str):
+        raise ApiError(400, "invalid_%s" % key, _("The parameter %s must be text.") % key)
+    return value[:max_length]
+
+
+def check_rate(kind, key, param, default):
+    """HTTP 429 with Retry-After when ``key`` (an IP, a session) went over the limit ``param`` per minute.
+
+    Counted in the database (livechat.rate.limit), shared by every worker of the server. The count
+    is committed at once: call this before the handler writes anything.
+    """
+    wait = request.env["livechat.rate.limit"].sudo()._check_rate(kind, str(key), param, default)
+    if wait:
+        raise ApiError(429, "rate_limited", _(
+            "You are going too fast: please wait %d seconds and try again.") % wait,
+            headers=[("Retry-After", str(wait))])
+
+
+def visitor_lang(requested=None):
+    """The installed language closest to the visitor's: the page's, else the browser's, else English."""
+    installed = [code for code, _name in request.env["res.lang"].get_installed()]
+    candidates = []
+    if requested and isinstance(requested, str):
+        candidates.append(requested)
+    candidates += [value for value, _quality in request.httprequest.accept_languages]
+    for candidate in candidates:
+        code = candidate.replace("-", "_")
+        for lang in installed:
+            if lang.lower() == code.lower():
+                return lang
+        prefix = code.split("_")[0].lower()
+        for lang in installed:
+            if lang.split("_")[0].lower() == prefix:
+                return lang
+    return "en_US" if "en_US" in installed else (installed[0] if installed else "en_US")

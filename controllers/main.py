@@ -1,0 +1,169 @@
+"""The visitor API: init, open, post, history, leave, and the long-poll that brings operators' replies.
+
+Every route takes a JSON object in the body (text/plain keeps a third-party page's fetch a CORS
+"simple request", application/json works too) and answers JSON with a real HTTP status.
+No cookie is used: the session token travels in the body.
+"""
+from urllib.parse import urlsplit
+
+import odoo
+from odoo import _, http
+from odoo.http import request
+from odoo.tools import config
+
+from odoo.addons.bus.models.bus import dispatch
+
+from ..models.livechat_session import MESSAGE_MAX_LENGTH
+from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param
+
+POLL_PATH = "/longpolling/livechat/poll"
+URL_MAX_LENGTH = 2048
+
+
+class LivechatApi(http.Controller):
+
+    # ------------------------------------------------------------------
+    # helpers
+    # ------------------------------------------------------------------
+    def _channel(self, data):
+        channel_id = int_param(data, "channel_id")
+        channel = request.env["livechat.channel"].sudo().browse(channel_id).exists()
+        if not channel or not channel.active:
+            raise ApiError(404, "channel_not_found", _("This chat channel does not exist or is closed."))
+        return channel
+
+    def _session(self, data):
+        session = request.env["livechat.session"]._find_by_token(data.get("token"))
+        if not session:
+            raise ApiError(403, "invalid_token", _("This conversation is unknown: it may have been deleted."))
+        return session
+
+    def _open_session(self, data):
+        session = self._session(data)
+        if session.state != "open":
+            raise ApiError(403, "session_closed", _("This conversation has ended."))
+        return session
+
+    def _remote_addr(self):
+        return request.httprequest.remote_addr
+
+    def _poll_url(self):
+        """Where the widget long-polls: here in threaded mode, the long-polling port in prefork mode."""
+        override = request.env["ir.config_parameter"].sudo().get_param("livechat.longpolling_url")
+        if override:
+            return override.rstrip("/") + POLL_PATH
+        base = request.httprequest.host_url.rstrip("/")
+        if odoo.multi_process and not odoo.evented and config.get("longpolling_port"):
+            parts = urlsplit(base)
+            host = parts.hostname or "localhost"
+            if ":" in host:
+                host = "[%s]" % host
+            base = "%s://%s:%s" % (parts.scheme, host, config["longpolling_port"])
+        return base + POLL_PATH
+
+    @staticmethod
+    def _path_of(url):
+        try:
+            return urlsplit(url).path or "/"
+        except ValueError:
+            return "/"
+
+    # ------------------------------------------------------------------
+    # routes
+    # ------------------------------------------------------------------
+    @http.route("/livechat/api/init", **PUBLIC_API)
+    @json_api
+    def init(self, data):
+        """How the widget shows on a page: rule for the page and the visitor's country, texts, colours."""
+        channel = self._channel(data)
+        url = str_param(data, "url", URL_MAX_LENGTH)
+        country_code = request.env["livechat.geoip"]._country_code(self._remote_addr())
+        result = request.env["livechat.session"]._widget_init(channel, self._path_of(url), country_code)
+        result["poll_url"] = self._poll_url()
+        return json_response(result)
+
+    @http.route("/livechat/api/session/open", **PUBLIC_API)
+    @json_api
+    def session_open(self, data):
+        """Start a conversation with an available operator, or say that nobody is available."""
+        channel = self._channel(data)
+        check_rate("open", self._remote_addr(), "livechat.rate_limit_open", 60)
+        url = str_param(data, "url", URL_MAX_LENGTH)
+        visitor_name = str_param(data, "visitor_name", 64).strip()
+        if not visitor_name and request.session.uid and not request.env.user._is_public():
+            visitor_name = request.env.user.name
+        geoip = request.env["livechat.geoip"]
+        country = geoip._country(self._remote_addr())
+        rule = request.env["livechat.channel.rule"].match_rule(channel, self._path_of(url), country.code)
+        session = request.env["livechat.session"]._open_for_visitor(
+            channel, page_url=url, visitor_name=visitor_name,
+            visitor_uid=str_param(data, "visitor_uid", 64),
+            country=country, user_agent=(request.httprequest.user_agent.string or "")[:512], rule=rule)
+        if not session:
+            return json_response({
+                "available": False,
+                "message": _("Sorry, no one is available to chat right now. Please try again later."),
+            })
+        result = session._visitor_info()
+        # a chatbot may already have spoken: the widget shows it (chatbot, issue 6)
+        result.update(available=True, messages=session._history(), cursor=session._bus_cursor())
+        return json_response(result)
+
+    @http.route("/livechat/api/session/post", **PUBLIC_API)
+    @json_api
+    def session_post(self, data):
+        """The visitor writes: plain text, at most MESSAGE_MAX_LENGTH characters."""
+        session = self._open_session(data)
+        body = data.get("body")
+        if not isinstance(body, str) or not body.strip():
+            raise ApiError(400, "empty_message", _("Write a message before sending it."))
+        body = body.strip()
+        if len(body) > MESSAGE_MAX_LENGTH:
+            raise ApiError(413, "message_too_long", _(
+                "Your message is too long: %(length)d characters, at most %(max)d. Please shorten it.")
+                % {"length": len(body), "max": MESSAGE_MAX_LENGTH})
+        check_rate("post", session.id, "livechat.rate_limit_post", 60)
+        check_rate("post_ip", self._remote_addr(), "livechat.rate_limit_post_per_ip", 240)
+        message = session._post_visitor_message(body)
+        return json_response({"message": session._message_payload(message)})
+
+    @http.route("/livechat/api/session/history", **PUBLIC_API)
+    @json_api
+    def session_history(self, data):
+        """The conversation so far (or after ``after_id``), with the bus cursor to poll from."""
+        session = self._session(data)
+        after_id = int_param(data, "after_id", required=False) or 0
+        cursor = session._bus_cursor()
+        result = session._visitor_info()
+        result.update(messages=session._history(after_id=after_id), cursor=cursor)
+        return json_response(result)
+
+    @http.route("/livechat/api/session/leave", **PUBLIC_API)
+    @json_api
+    def session_leave(self, data):
+        """The visitor closes the chat: the session ends and the operator is told."""
+        session = self._session(data)
+        session._close_by_visitor()
+        return json_response({"state": "closed"})
+
+    @http.route(POLL_PATH, **PUBLIC_API)
+    @json_api
+    def poll(self, data):
+        """Wait (up to ~50 s) for events of the visitor's session on Odoo's bus."""
+        session = self._session(data)
+        last = int_param(data, "last", required=False) or 0
+        channel = session._bus_channel()
+        if request.registry.in_test_mode():
+            # the test cursor is shared by the test and the server: answer at once
+            notifications = request.env["bus.bus"].sudo().poll([channel], last)
+        else:
+            if not dispatch:
+                raise ApiError(503, "longpolling_unavailable", _(
+                    "Live updates are served on the long-polling port of this server."))
+            dbname = request.db
+            request.cr.close()
+            request._cr = None
+            notifications = dispatch.poll(dbname, [channel], last, {})
+        cursor = max([last] + [notification["id"] for notification in notifications])
+        events = [notification["message"] for notification in notifications]
+        return json_response({"cursor": cursor, "events": events})

@@ -1,0 +1,162 @@
+"""Data protection: closed conversations are kept N days, and one visitor's data is erased on request."""
+import json
+import logging
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+_logger = logging.getLogger(__name__)
+
+RETENTION_PARAM = "livechat.retention_days"
+
+
+class LivechatSession(models.Model):
+    """Retention of closed sessions and erasure of a visitor's data."""
+
+    _inherit = "livechat.session"
+
+    @api.model
+    def _retention_days(self):
+        """Days closed sessions are kept; 0 (the default) keeps them forever."""
+        value = self.env["ir.config_parameter"].sudo().get_param(RETENTION_PARAM, "0")
+        try:
+            return max(int(value), 0)
+        except (TypeError, ValueError):
+            return 0
+
+    @api.model
+    def _gc_expired_sessions(self):
+        """Cron: erase the sessions closed more than the retention setting's days ago."""
+        days = self._retention_days()
+        if not days:
+            return True
+        limit = fields.Datetime.to_string(fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=days))
+        sessions = self.sudo().search([
+            ("state", "=", "closed"),
+            "|", ("end_date", "<", limit), "&", ("end_date", "=", False), ("start_date", "<", limit),
+        ])
+        if sessions:
+            _logger.info("Live chat retention (%d days): erasing %d closed sessions", days, len(sessions))
+            sessions._erase()
+        return True
+
+    def _visitor_sessions(self):
+        """The sessions of the visitors of these sessions: same browser id, else the session alone."""
+        sessions = self.sudo()
+        uids = [uid for uid in sessions.mapped("visitor_uid") if uid]
+        if uids:
+            sessions |= self.sudo().search([("visitor_uid", "in", uids)])
+        return sessions
+
+    def _erase(self):
+        """Delete these sessions with their conversations, messages, e-mails, attachments and bus events."""
+        sessions = self.sudo().exists()
+        if not sessions:
+            return 0
+        channels = sessions.mapped("mail_channel_id")
+        dbname = self.env.cr.dbname
+        bus_channels = [json.dumps([dbname, "livechat.session", token], separators=(",", ":"))
+                        for token in sessions.mapped("access_token")]
+        bus_channels += [json.dumps([dbname, "mail.channel", channel_id], separators=(",", ":"))
+                         for channel_id in channels.ids]
+        documents = [("livechat.session", sessions.ids), ("mail.channel", channels.ids)]
+        for model, ids in documents:
+            if not ids:
+                continue
+            # transcript e-mails (mail.mail) go with their mail.message
+            self.env["mail.message"].sudo().search([("model", "=", model), ("res_id", "in", ids)]).unlink()
+            self.env["ir.attachment"].sudo().search([("res_model", "=", model), ("res_id", "in", ids)]).unlink()
+        self.env.cr.execute("DELETE FROM bus_bus WHERE channel IN %s", (tuple(bus_channels),))
+        count = len(sessions)
+        sessions.unlink()
+        channels.exists().unlink()
+        return count
+
+    def _check_can_erase(self):
+        if not self.env.user.has_group("livechat.group_livechat_manager"):
+            raise AccessError(_("Only Live Chat administrators can erase a visitor's data."))
+
+    def action_erase_visitor_data(self):
+        """Open the confirmation of the erasure of these sessions' visitors' data."""
+        self._check_can_erase()
+        wizard = self.env["livechat.visitor.erase"].create({"session_ids": [(6, 0, self.ids)]})
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Erase Visitor Data"),
+            "res_model": "livechat.visitor.erase",
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+
+class LivechatVisitorErase(models.TransientModel):
+    """Confirmation of a visitor's erasure: what will be deleted, for good."""
+
+    _name = "livechat.visitor.erase"
+    _description = "Erase Live Chat Visitor Data"
+
+    def _default_session_ids(self):
+        if self.env.context.get("active_model") == "livechat.session":
+            return [(6, 0, self.env.context.get("active_ids") or [])]
+        return []
+
+    session_ids = fields.Many2many("livechat.session", string="Selected Sessions", default=_default_session_ids)
+    erased_session_ids = fields.Many2many(
+        "livechat.session", string="Sessions to Erase", compute="_compute_erased",
+        help="The selected sessions and every other session of the same visitors (same browser).")
+    erased_session_count = fields.Integer(string="Sessions", compute="_compute_erased")
+    erased_message_count = fields.Integer(string="Messages", compute="_compute_erased")
+
+    @api.depends("session_ids")
+    def _compute_erased(self):
+        for wizard in self:
+            sessions = wizard.session_ids._visitor_sessions()
+            wizard.erased_session_ids = sessions
+            wizard.erased_session_count = len(sessions)
+            wizard.erased_message_count = self.env["mail.message"].sudo().search_count([
+                ("model", "=", "mail.channel"), ("res_id", "in", sessions.mapped("mail_channel_id").ids),
+            ]) if sessions else 0
+
+    def action_erase(self):
+        """Erase the sessions, conversations and messages of the selected sessions' visitors."""
+        self.ensure_one()
+        self.env["livechat.session"]._check_can_erase()
+        sessions = self.session_ids._visitor_sessions()
+        count = sessions._erase()
+        _logger.info("Live chat: %s erased the data of a visitor (%d sessions)", self.env.user.login, count)
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Sessions"),
+            "res_model": "livechat.session",
+            "view_mode": "tree,form",
+            "target": "main",
+        }
+
+
+class ResConfigSettings(models.TransientModel):
+    """Settings: how long closed conversations are kept."""
+
+    _inherit = "res.config.settings"
+
+    livechat_retention_days = fields.Integer(
+        string="Keep Closed Conversations (Days)",
+        help="Closed live chat sessions, with their conversations, are deleted this many days after "
+             "they ended. 0 keeps them forever.")
+
+    @api.model
+    def get_values(self):
+        values = super(ResConfigSettings, self).get_values()
+        values["livechat_retention_days"] = self.env["livechat.session"]._retention_days()
+        return values
+
+    def set_values(self):
+        result = super(ResConfigSettings, self).set_values()
+        self.env["ir.config_parameter"].sudo().set_param(RETENTION_PARAM, str(self.livechat_retention_days))
+        return result
+
+    @api.constrains("livechat_retention_days")
+    def _check_livechat_retention_days(self):
+        if any(settings.livechat_retention_days < 0 for settings in self):
+            raise ValidationError(_("The days to keep closed conversations cannot be negative (0 keeps them forever)."))

@@ -1,0 +1,84 @@
+from email.utils import formataddr
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import plaintext2html, single_email_re
+
+NAME_MAX_LENGTH = 100
+EMAIL_MAX_LENGTH = 254
+MESSAGE_MAX_LENGTH = 4000
+
+
+class LivechatOfflineMessage(models.Model):
+    """A message a visitor left on the chat form while no operator was available."""
+
+    _name = "livechat.offline.message"
+    _description = "Live Chat Offline Message"
+    _inherit = ["mail.thread"]
+    _order = "id desc"
+
+    channel_id = fields.Many2one("livechat.channel", string="Channel", required=True, index=True,
+                                 ondelete="cascade", readonly=True)
+    name = fields.Char(string="Visitor Name", required=True, readonly=True)
+    email = fields.Char(string="E-mail", required=True, readonly=True)
+    message = fields.Text(string="Message", required=True, readonly=True)
+    page_url = fields.Char(string="Sent from Page", readonly=True)
+    country_id = fields.Many2one("res.country", string="Country", readonly=True)
+    state = fields.Selection([
+        ("new", "To Answer"),
+        ("done", "Answered"),
+    ], string="Status", default="new", required=True, index=True, track_visibility="onchange")
+    user_id = fields.Many2one("res.users", string="Answered by", readonly=True, track_visibility="onchange")
+
+    @api.constrains("name", "email", "message")
+    def _check_visitor_input(self):
+        for record in self:
+            if not (record.name or "").strip():
+                raise ValidationError(_("Please enter your name."))
+            if len(record.name) > NAME_MAX_LENGTH:
+                raise ValidationError(_("Your name is too long: at most %d characters.") % NAME_MAX_LENGTH)
+            email = (record.email or "").strip()
+            if not email:
+                raise ValidationError(_("Please enter your e-mail address, so that we can answer you."))
+            if len(email) > EMAIL_MAX_LENGTH or not single_email_re.match(email):
+                raise ValidationError(_('"%s" is not a valid e-mail address (for example name@example.com).')
+                                      % email[:EMAIL_MAX_LENGTH])
+            if not (record.message or "").strip():
+                raise ValidationError(_("Please write your message."))
+            if len(record.message) > MESSAGE_MAX_LENGTH:
+                raise ValidationError(_("Your message is too long: at most %d characters.") % MESSAGE_MAX_LENGTH)
+
+    @api.model
+    def _create_from_visitor(self, channel, name, email, message, page_url=None, country=None):
+        """Record a visitor's offline message and notify the channel's operators. Returns it (sudo)."""
+        record = self.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create({
+            "channel_id": channel.id,
+            "name": (name or "").strip(),
+            "email": (email or "").strip(),
+            "message": (message or "").strip(),
+            "page_url": page_url or False,
+            "country_id": country.id if country else False,
+        })
+        record._notify_operators()
+        return record
+
+    def _notify_operators(self):
+        """The channel's operators follow the message and get it in their Odoo inbox (or by e-mail)."""
+        for record in self.sudo():
+            partners = record.channel_id.user_ids.mapped("partner_id")
+            if partners:
+                record.message_subscribe(partner_ids=partners.ids)
+            record.with_context(mail_create_nosubscribe=True).message_post(
+                body=plaintext2html(record.message),
+                subject=_("Offline message from %(name)s on %(channel)s")
+                % {"name": record.name, "channel": record.channel_id.name},
+                author_id=False, email_from=formataddr((record.name, record.email)),
+                partner_ids=partners.ids, message_type="comment", subtype="mail.mt_comment")
+
+    def action_mark_done(self):
+        self.write({"state": "done", "user_id": self.env.uid})
+        return True
+
+    def action_mark_new(self):
+        self.write({"state": "new", "user_id": False})
+        return True

@@ -1,0 +1,86 @@
+from odoo import _, fields, models
+from odoo.tools import plaintext2html
+
+from .livechat_session_page import MAX_PAGES_PER_SESSION
+
+
+class LivechatSession(models.Model):
+    """The operator's side of a session: who the visitor is, where he goes, and leaving."""
+
+    _inherit = "livechat.session"
+
+    page_ids = fields.One2many("livechat.session.page", "session_id", string="Visited Pages",
+                               help="Pages the visitor opened since the conversation started "
+                                    "(the last %d)." % MAX_PAGES_PER_SESSION)
+
+    def _operator_info(self):
+        """What the operator's chat window and Discuss show about the visitor."""
+        self.ensure_one()
+        session = self.sudo()
+        return {
+            "session_id": session.id,
+            "visitor_name": session.visitor_name,
+            "country_name": session.country_id.name or "",
+            "country_code": (session.country_id.code or "").lower(),
+            "page_url": session.page_url or "",
+            "pages": [{"url": page.url, "date": page.visit_date} for page in session.page_ids],
+            "start_date": session.start_date,
+            "end_date": session.end_date or False,
+            "state": session.state,
+        }
+
+    def _notify_operator_update(self):
+        """Refresh, in the operator's web client, what he sees about these sessions' visitors."""
+        notifications = []
+        for session in self.sudo().filtered(lambda session: session.operator_id and session.mail_channel_id):
+            operator = session.operator_id
+            notifications.append([(self.env.cr.dbname, "res.partner", operator.partner_id.id), {
+                "type": "livechat_session_update",
+                "channel_id": session.mail_channel_id.id,
+                "livechat": session.with_context(lang=operator.lang)._operator_info(),
+            }])
+        if notifications:
+            self.env["bus.bus"].sendmany(notifications)
+
+    def _record_page_visit(self, url):
+        """The visitor opened ``url`` (reported by the widget): add it to the pages the operator sees.
+
+        A reload of the last page is not repeated; only the last pages are kept.
+        Returns whether a page was added.
+        """
+        self.ensure_one()
+        url = self.env["livechat.session.page"]._clean_url(url)
+        session = self.sudo()
+        if session.state != "open":
+            return False
+        last_url = session.page_ids[-1:].url or session.page_url
+        if url == last_url:
+            return False
+        pages = self.env["livechat.session.page"].sudo()
+        pages.create({"session_id": session.id, "url": url})
+        pages.search([("session_id", "=", session.id)], order="visit_date desc, id desc",
+                     offset=MAX_PAGES_PER_SESSION).unlink()
+        session._notify_operator_update()
+        return True
+
+    def _close_by_visitor(self):
+        result = super(LivechatSession, self)._close_by_visitor()
+        self._notify_operator_update()
+        return result
+
+    def _operator_left_text(self):
+        self.ensure_one()
+        operator = self.sudo().operator_id
+        name = operator._livechat_display_name() if operator else _("The operator")
+        return _("%s left the conversation.") % name
+
+    def _close_by_operator(self):
+        """The operator leaves: the visitor reads it in the chat, then the conversation ends."""
+        for session in self.sudo().filtered(lambda session: session.state == "open"):
+            session.mail_channel_id.with_context(mail_create_nosubscribe=True).message_post(
+                body=plaintext2html(session._operator_left_text()),
+                author_id=session.operator_id.partner_id.id or False,
+                message_type="notification", subtype="mail.mt_comment")
+            session.write({"state": "closed", "end_date": fields.Datetime.now()})
+            self.env["bus.bus"].sendone(session._bus_channel(), {"type": "closed"})
+        return True

@@ -1,0 +1,42 @@
+from urllib.parse import urlsplit
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+
+PAGE_URL_MAX_LENGTH = 2048
+MAX_PAGES_PER_SESSION = 50
+
+
+class LivechatSessionPage(models.Model):
+    """A page the visitor opened during a conversation, as reported by the widget."""
+
+    _name = "livechat.session.page"
+    _description = "Live Chat Visited Page"
+    _order = "visit_date, id"
+
+    session_id = fields.Many2one("livechat.session", string="Session", required=True, index=True,
+                                 ondelete="cascade")
+    url = fields.Char(string="Page", required=True)
+    visit_date = fields.Datetime(string="Visited On", required=True, default=fields.Datetime.now)
+
+    @api.model
+    def _clean_url(self, url):
+        """The page address as stored: an http(s) address of at most 2048 characters.
+
+        Raises ValidationError with a readable message for anything else.
+        """
+        if not isinstance(url, str) or not url.strip():
+            raise ValidationError(_("The address of the visited page is missing."))
+        url = url.strip()
+        if len(url) > PAGE_URL_MAX_LENGTH:
+            raise ValidationError(_("The address of the visited page is too long: at most %d characters.")
+                                  % PAGE_URL_MAX_LENGTH)
+        if any(ord(char) < 32 or ord(char) == 127 for char in url):
+            raise ValidationError(_("The address of the visited page contains invalid characters."))
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            parts = None
+        if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ValidationError(_("The visited page must be a web address starting with http:// or https://."))
+        return url

@@ -1,0 +1,110 @@
+import pytz
+from markupsafe import Markup, escape
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import single_email_re
+
+EMAIL_MAX_LENGTH = 254
+MESSAGE_STYLE = "margin:0 0 12px 0;padding:8px 12px;border-radius:6px;background:%s;"
+VISITOR_BACKGROUND = "#F1F1F1"
+OPERATOR_BACKGROUND = "#E8F0F7"
+NOTICE_STYLE = "margin:0 0 12px 0;color:#777;font-style:italic;"
+
+
+class LivechatSession(models.Model):
+    """The conversation as a readable document: in the session's form and in the transcript e-mail."""
+
+    _inherit = "livechat.session"
+
+    conversation_html = fields.Html(
+        string="Conversation", compute="_compute_conversation_html", sanitize=False,
+        help="Every message of the conversation, oldest first.")
+    message_count = fields.Integer(string="Messages", compute="_compute_conversation_html")
+
+    def _compute_conversation_html(self):
+        for session in self:
+            messages = session.sudo()._history(limit=None) if session.mail_channel_id else []
+            session.message_count = len([message for message in messages if message["kind"] == "comment"])
+            session.conversation_html = session._render_conversation(messages)
+
+    def _format_message_date(self, utc_string):
+        """'2018-07-03T10:00:00Z' -> '2018-07-03 12:00' in the context's time zone (with its name)."""
+        value = fields.Datetime.from_string(utc_string.rstrip("Z").replace("T", " "))
+        local = fields.Datetime.context_timestamp(self, value)
+        return "%s %s" % (local.strftime("%Y-%m-%d %H:%M"), local.tzname() or "UTC")
+
+    def _render_conversation(self, messages):
+        """HTML of ``messages`` (payloads of ``_history``); every text is escaped, nothing is markup."""
+        if not messages:
+            return Markup("<p>%s</p>") % _("No message in this conversation.")
+        parts = []
+        for message in messages:
+            body = Markup("<br/>").join(escape(line) for line in message["body"].split("\n"))
+            date = self._format_message_date(message["date"]) if message["date"] else ""
+            if message["kind"] == "notification":
+                parts.append(Markup('<p class="o_livechat_notice" style="%s">%s <small>%s</small></p>')
+                             % (NOTICE_STYLE, body, date))
+                continue
+            style = MESSAGE_STYLE % (VISITOR_BACKGROUND if message["is_visitor"] else OPERATOR_BACKGROUND)
+            css = "o_livechat_message_visitor" if message["is_visitor"] else "o_livechat_message_operator"
+            parts.append(Markup(
+                '<div class="o_livechat_message %s" style="%s">'
+                '<strong>%s</strong> <small style="color:#777;">%s</small>'
+                '<div class="o_livechat_message_body">%s</div></div>'
+            ) % (css, style, message["author_name"], date, body))
+        return Markup('<div class="o_livechat_conversation">%s</div>') % Markup("").join(parts)
+
+    @api.model
+    def _check_transcript_email(self, email):
+        """The address, stripped; a readable error when it is not one."""
+        email = (email or "").strip() if isinstance(email, str) else ""
+        if not email:
+            raise UserError(_("Enter the e-mail address to send the conversation to."))
+        if len(email) > EMAIL_MAX_LENGTH or not single_email_re.match(email):
+            raise UserError(_('"%s" is not a valid e-mail address (for example name@example.com).')
+                            % email[:EMAIL_MAX_LENGTH])
+        return email
+
+    def _transcript_sender(self):
+        """The From of the transcript: the operator's company, else the catch-all address."""
+        self.ensure_one()
+        company = self.operator_id.company_id or self.env.user.company_id
+        if company.email:
+            return "%s <%s>" % (company.name, company.email)
+        params = self.env["ir.config_parameter"].sudo()
+        alias, domain = params.get_param("mail.catchall.alias"), params.get_param("mail.catchall.domain")
+        return "%s <%s@%s>" % (company.name, alias, domain) if alias and domain else False
+
+    def _send_transcript(self, email, tz=None):
+        """Queue the transcript e-mail of the conversation to ``email`` (sent by Odoo's mail queue).
+
+        Returns the mail.mail. ``tz``: the visitor's time zone, for the times of the messages.
+        """
+        self.ensure_one()
+        email = self._check_transcript_email(email)
+        if tz not in pytz.all_timezones_set:
+            tz = "UTC"
+        session = self.sudo().with_context(tz=tz)
+        template = self.env.ref("livechat.mail_template_livechat_transcript").sudo().with_context(tz=tz)
+        mail_id = template.send_mail(session.id, force_send=False, email_values={
+            "email_to": email,
+            "recipient_ids": [],
+            # linked to the session: erasing a visitor's data erases his transcripts too
+            "model": self._name,
+            "res_id": session.id,
+            "email_from": session._transcript_sender(),
+            "auto_delete": True,
+        })
+        return self.env["mail.mail"].sudo().browse(mail_id)
+
+    @api.model
+    def _widget_texts(self):
+        texts = super(LivechatSession, self)._widget_texts()
+        texts.update({
+            "transcript_label": _("Receive this conversation by e-mail"),
+            "transcript_placeholder": _("name@example.com"),
+            "transcript_send": _("Send"),
+            "transcript_invalid": _("Enter a valid e-mail address (for example name@example.com)."),
+        })
+        return texts

@@ -1,0 +1,127 @@
+import os
+import re
+
+from lxml import etree
+
+from odoo.exceptions import ValidationError
+from odoo.tests import common
+from odoo.tools.translate import PoFile
+
+ADDON_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def po_messages(path):
+    """{msgid: msgstr} of a PO file, read with Odoo's own reader (fuzzy entries left out)."""
+    with open(path, "rb") as handle:
+        return {source: translation for _type, _name, _res_id, source, translation, _comments in PoFile(handle)}
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestRomanian(common.SavepointCase):
+    """A Romanian operator sees the app in Romanian, with the terms of the Romanian user guide."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # as an administrator does it: Settings > Translations > Load a Translation (loads our i18n/ro.po)
+        wizard = cls.env["base.language.install"].create({"lang": "ro_RO", "overwrite": True})
+        wizard.lang_install()
+        cls.user = cls.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Ioana Popescu",
+            "login": "ioana.popescu",
+            "email": "ioana@example.ro",
+            "lang": "ro_RO",
+            "groups_id": [(6, 0, [cls.env.ref("livechat.group_livechat_manager").id])],
+        })
+        # the environment of her requests: her user, her context (lang ro_RO), as the web client sends it
+        cls.ro_env = cls.env(user=cls.user.id, context=cls.user.sudo(cls.user).context_get())
+
+    def test_language_is_installed_for_the_user(self):
+        self.assertTrue(self.env["res.lang"].search([("code", "=", "ro_RO"), ("active", "=", True)]))
+        self.assertEqual(self.ro_env.context.get("lang"), "ro_RO")
+
+    def test_backend_menu_is_romanian(self):
+        menus = self.ro_env["ir.ui.menu"].load_menus(debug=False)
+        roots = {menu["name"]: menu for menu in menus["children"]}
+        self.assertIn("Chat în direct", roots, "the app menu of a Romanian user")
+        self.assertNotIn("Live Chat", roots)
+        children = [menu["name"] for menu in roots["Chat în direct"].get("children", [])]
+        self.assertIn("Canale", children)
+
+    def test_channel_form_tabs_are_romanian(self):
+        view = self.ro_env["livechat.channel"].fields_view_get(view_type="form")
+        arch = etree.fromstring(view["arch"])
+        tabs = [page.get("string") for page in arch.iter("page")]
+        for label in ("Operatori", "Opțiuni", "Reguli canal", "Widget"):
+            self.assertIn(label, tabs)
+        self.assertNotIn("Channel Rules", tabs)
+        self.assertNotIn("Options", tabs)
+
+    def test_channel_field_labels_are_romanian(self):
+        fields = self.ro_env["livechat.channel"].fields_get(
+            ["user_ids", "welcome_message", "input_placeholder", "rule_ids", "name"], ["string"])
+        self.assertEqual(fields["user_ids"]["string"], "Operatori")
+        self.assertEqual(fields["welcome_message"]["string"], "Mesaj de bun venit")
+        self.assertEqual(fields["input_placeholder"]["string"], "Substituent de intrare pentru chat")
+        self.assertEqual(fields["name"]["string"], "Nume canal")
+        user_fields = self.ro_env["res.users"].fields_get(["livechat_username"], ["string"])
+        self.assertEqual(user_fields["livechat_username"]["string"], "Nume de chat online")
+
+    def test_rule_options_are_romanian(self):
+        fields = self.ro_env["livechat.channel.rule"].fields_get(["action", "channel_id"], ["string", "selection"])
+        self.assertEqual(fields["channel_id"]["string"], "Canal")
+        self.assertEqual(dict(fields["action"]["selection"]), {
+            "display_button": "Afișează",
+            "display_button_and_text": "Afișează cu notificare",
+            "auto_popup": "Deschide automat",
+            "hide_button": "Ascunde",
+        })
+
+    def test_dashboard_join_and_leave_are_romanian(self):
+        view = self.ro_env["livechat.channel"].fields_view_get(view_type="kanban")
+        arch = etree.fromstring(view["arch"])
+        texts = {" ".join(button.itertext()).strip() for button in arch.iter("button")}
+        self.assertIn("Alăturați-vă", texts)
+        self.assertIn("Părăsiți", texts)
+
+    def test_channel_texts_are_translatable_per_language(self):
+        channel = self.env.ref("livechat.livechat_channel_default")
+        ro_channel = channel.with_env(self.ro_env)
+        # the default channel's texts come translated with the module
+        self.assertEqual(ro_channel.welcome_message, "Bună ziua, cu ce vă pot ajuta?")
+        self.assertEqual(channel.with_context(lang="en_US").welcome_message, "Hello, how may I help you?")
+        # an administrator writes the Romanian text without touching the English one
+        ro_channel.sudo().write({"welcome_message": "Salut! Cu ce vă putem ajuta?"})
+        self.assertEqual(ro_channel.welcome_message, "Salut! Cu ce vă putem ajuta?")
+        self.assertEqual(channel.with_context(lang="en_US").welcome_message, "Hello, how may I help you?")
+
+    def test_errors_are_romanian(self):
+        channel = self.env.ref("livechat.livechat_channel_default").with_env(self.ro_env)
+        with self.assertRaises(ValidationError) as caught:
+            self.ro_env["livechat.channel.rule"].create({
+                "channel_id": channel.id, "action": "display_button", "regex_url": "/shop(",
+            })
+        message = caught.exception.name
+        self.assertIn("nu este o expresie regulată validă", message)
+        self.assertIn("/shop(", message)
+
+
+class TestTranslationFiles(common.TransactionCase):
+    """The files translators work on: complete, and consistent with the code's placeholders."""
+
+    def test_romanian_translates_every_term(self):
+        template = po_messages(os.path.join(ADDON_DIR, "i18n", "livechat.pot"))
+        romanian = po_messages(os.path.join(ADDON_DIR, "i18n", "ro.po"))
+        self.assertGreater(len(template), 50)
+        missing = sorted(msgid for msgid in template if not romanian.get(msgid))
+        self.assertFalse(missing, "msgids without Romanian translation (run tools/i18n_export.sh, "
+                                  "then translate i18n/ro.po): %s" % missing)
+
+    def test_romanian_keeps_placeholders(self):
+        placeholder = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]")
+        romanian = po_messages(os.path.join(ADDON_DIR, "i18n", "ro.po"))
+        for source, translation in romanian.items():
+            if translation:
+                self.assertEqual(sorted(placeholder.findall(source)), sorted(placeholder.findall(translation)),
+                                 "placeholders differ in the translation of %r" % source)

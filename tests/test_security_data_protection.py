@@ -1,0 +1,156 @@
+"""Data protection: closed sessions are erased after the retention period; a visitor's data on request."""
+import json
+from datetime import timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, ValidationError
+from odoo.tests import common
+
+from .security_common import SecurityHttpCase, SecurityMixin
+
+
+def days_ago(days):
+    return fields.Datetime.to_string(fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=days))
+
+
+class DataProtectionMixin(SecurityMixin):
+
+    def _visitor_session(self, name, visitor_uid=None, closed_days_ago=None):
+        session = self._open_session(self.channel, visitor_name=name, visitor_uid=visitor_uid)
+        session._post_visitor_message("Hello, I am %s, my phone is 0721 000 000" % name)
+        session.mail_channel_id.sudo(self.operator).with_context(mail_create_nosubscribe=True).message_post(
+            body="<p>Hello %s</p>" % name, message_type="comment", subtype="mail.mt_comment")
+        if closed_days_ago is not None:
+            session.write({"state": "closed", "start_date": days_ago(closed_days_ago + 1),
+                           "end_date": days_ago(closed_days_ago)})
+        return session
+
+    def assert_erased(self, session, conversation, message_ids):
+        self.assertFalse(session.exists())
+        self.assertFalse(conversation.exists())
+        self.assertFalse(self.env["mail.message"].sudo().browse(message_ids).exists())
+
+    def assert_kept(self, session):
+        self.assertTrue(session.exists())
+        self.assertTrue(session.mail_channel_id.exists())
+        self.assertTrue(self._conversation(session))
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestRetention(DataProtectionMixin, common.TransactionCase):
+
+    def setUp(self):
+        super(TestRetention, self).setUp()
+        self.operator = self._make_user("rita_retention_operator")
+        self.channel = self._make_channel("Retention", self.operator)
+        self.old = self._visitor_session("Old Visitor", closed_days_ago=40)
+        self.recent = self._visitor_session("Recent Visitor", closed_days_ago=10)
+        self.ongoing = self._visitor_session("Ongoing Visitor")
+        self.ongoing.start_date = days_ago(45)
+
+    def test_closed_sessions_older_than_the_setting_are_erased(self):
+        self.env["ir.config_parameter"].set_param("livechat.retention_days", "30")
+        conversation, message_ids = self.old.mail_channel_id, self._conversation(self.old).ids
+        self.env.ref("livechat.ir_cron_livechat_retention").method_direct_trigger()
+        self.assert_erased(self.old, conversation, message_ids)
+        self.assert_kept(self.recent)
+        self.assert_kept(self.ongoing)
+
+    def test_zero_keeps_everything(self):
+        self.env["ir.config_parameter"].set_param("livechat.retention_days", "0")
+        self.env["livechat.session"]._gc_expired_sessions()
+        for session in (self.old, self.recent, self.ongoing):
+            self.assert_kept(session)
+
+    def test_setting(self):
+        settings = self.env["res.config.settings"].create({"livechat_retention_days": 90})
+        settings.execute()
+        self.assertEqual(self.env["ir.config_parameter"].get_param("livechat.retention_days"), "90")
+        self.assertEqual(self.env["res.config.settings"].create({}).livechat_retention_days, 90)
+        with self.assertRaises(ValidationError):
+            self.env["res.config.settings"].create({"livechat_retention_days": -1})
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestEraseVisitor(DataProtectionMixin, common.TransactionCase):
+
+    def setUp(self):
+        super(TestEraseVisitor, self).setUp()
+        self.operator = self._make_user("ezra_erase_operator")
+        self.manager = self._make_user("mia_erase_manager", groups=(
+            "base.group_user", "livechat.group_livechat_manager"))
+        self.channel = self._make_channel("Erase", self.operator)
+        self.first = self._visitor_session("Dana", visitor_uid="dana-browser", closed_days_ago=3)
+        self.second = self._visitor_session("Dana", visitor_uid="dana-browser")
+        self.other = self._visitor_session("Someone Else", visitor_uid="other-browser")
+
+    def test_erase_every_session_of_the_visitor(self):
+        self.second._send_transcript("dana@example.com")
+        self.second._record_page_visit("https://shop.example.com/cart")
+        conversations = (self.first | self.second).mapped("mail_channel_id")
+        message_ids = self._conversation(self.first).ids + self._conversation(self.second).ids
+        mails = self.env["mail.mail"].sudo().search([("model", "=", "livechat.session"),
+                                                     ("res_id", "=", self.second.id)])
+        self.assertTrue(mails, "the transcript e-mail is queued")
+        tokens = (self.first | self.second).sudo().mapped("access_token")
+        self.assertTrue(self.env["bus.bus"].sudo().search_count([("channel", "like", tokens[1])]))
+
+        action = self.second.sudo(self.manager).action_erase_visitor_data()
+        wizard = self.env[action["res_model"]].sudo(self.manager).browse(action["res_id"])
+        self.assertEqual(wizard.erased_session_ids, self.first | self.second)
+        self.assertEqual(wizard.erased_session_count, 2)
+        self.assertEqual(wizard.erased_message_count, len(message_ids))
+        wizard.action_erase()
+
+        for session in (self.first, self.second):
+            self.assertFalse(session.exists())
+        self.assertFalse(conversations.exists())
+        self.assertFalse(self.env["mail.message"].sudo().browse(message_ids).exists())
+        self.assertFalse(mails.exists())
+        self.assertFalse(self.env["mail.message"].sudo().search([("body", "ilike", "I am Dana")]))
+        self.assertFalse(self.env["livechat.session.page"].sudo().search([
+            ("url", "=", "https://shop.example.com/cart")]))
+        for token in tokens:
+            self.assertFalse(self.env["bus.bus"].sudo().search_count([("channel", "like", token)]))
+        self.assert_kept(self.other)
+
+    def test_session_without_browser_id_is_erased_alone(self):
+        lone = self._visitor_session("Lone")
+        action = lone.sudo(self.manager).action_erase_visitor_data()
+        self.env[action["res_model"]].sudo(self.manager).browse(action["res_id"]).action_erase()
+        self.assertFalse(lone.exists())
+        for session in (self.first, self.second, self.other):
+            self.assert_kept(session)
+
+    def test_action_menu_opens_the_confirmation(self):
+        action = self.env.ref("livechat.livechat_visitor_erase_action")
+        self.assertEqual(action.binding_model_id.model, "livechat.session")
+        self.assertIn(self.env.ref("livechat.group_livechat_manager"), action.groups_id)
+        wizard = self.env["livechat.visitor.erase"].sudo(self.manager).with_context(
+            active_model="livechat.session", active_ids=[self.first.id]).create({})
+        self.assertEqual(wizard.erased_session_ids, self.first | self.second)
+
+    def test_only_administrators_erase(self):
+        with self.assertRaises(AccessError):
+            self.second.sudo(self.operator).action_erase_visitor_data()
+        wizard = self.env["livechat.visitor.erase"].sudo(self.operator).create(
+            {"session_ids": [(6, 0, self.second.ids)]})
+        with self.assertRaises(AccessError):
+            wizard.action_erase()
+        self.assert_kept(self.second)
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestErasedVisitorHttp(SecurityHttpCase):
+
+    def test_erased_session_token_is_unknown(self):
+        result = self.open_session(visitor_uid="gone-browser")
+        self.assertEqual(self.api("session/post", {"token": result["token"], "body": "erase me"})[0], 200)
+        self.session_of(result["token"])._visitor_sessions()._erase()
+        for route in ("session/history", "session/post", "session/leave"):
+            status, answer = self.api(route, {"token": result["token"], "body": "still here?"})
+            self.assertEqual(status, 403, route)
+            self.assertNotIn("erase me", json.dumps(answer))

@@ -1,0 +1,168 @@
+"""Limits: per-IP and per-session rate limits (HTTP 429 + Retry-After), size caps, input that cannot be stored."""
+from odoo.exceptions import ValidationError
+from odoo.tests import common
+
+from ..models.livechat_rate_limit import WINDOW_SECONDS
+from ..models.livechat_session import MESSAGE_MAX_LENGTH
+from .security_common import SecurityHttpCase, SecurityMixin
+
+MINUTE = 1000 * WINDOW_SECONDS  # the start of some minute (seconds since 1970)
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestRateLimitCounter(common.TransactionCase):
+    """The database counter: a sliding minute per key."""
+
+    def setUp(self):
+        super(TestRateLimitCounter, self).setUp()
+        self.Limit = self.env["livechat.rate.limit"].sudo()
+
+    def test_sliding_minute(self):
+        hit = self.Limit._hit
+        self.assertEqual([hit("open", "203.0.113.7", 3, now=MINUTE + 10) for _i in range(3)], [0, 0, 0])
+        wait = hit("open", "203.0.113.7", 3, now=MINUTE + 10)
+        self.assertEqual(wait, 50, "over the limit: wait until the minute ends")
+        self.assertEqual(hit("open", "198.51.100.1", 3, now=MINUTE + 10), 0, "another address is not limited")
+        self.assertEqual(hit("post", "203.0.113.7", 3, now=MINUTE + 10), 0, "another kind of request neither")
+        # half-way through the next minute, half of the previous minute's 4 requests still count
+        self.assertEqual(hit("open", "203.0.113.7", 3, now=MINUTE + WINDOW_SECONDS + 30), 0)
+        self.assertGreater(hit("open", "203.0.113.7", 3, now=MINUTE + WINDOW_SECONDS + 30), 0)
+        # two minutes later, all is forgotten
+        self.assertEqual(hit("open", "203.0.113.7", 3, now=MINUTE + 3 * WINDOW_SECONDS), 0)
+
+    def test_no_limit_and_no_address_stored(self):
+        self.assertEqual([self.Limit._hit("open", "203.0.113.8", 0) for _i in range(50)], [0] * 50)
+        self.Limit._hit("open", "203.0.113.8", 5)
+        self.env.cr.execute("SELECT key FROM livechat_rate_limit")
+        keys = [row[0] for row in self.env.cr.fetchall()]
+        self.assertTrue(keys)
+        self.assertFalse([key for key in keys if "203.0.113" in key], "addresses are stored hashed")
+
+    def test_unreadable_parameter_falls_back_to_default(self):
+        self.env["ir.config_parameter"].set_param("livechat.rate_limit_test", "many")
+        self.assertEqual(self.Limit._limit("livechat.rate_limit_test", 7), 7)
+        self.env["ir.config_parameter"].set_param("livechat.rate_limit_test", "-3")
+        self.assertEqual(self.Limit._limit("livechat.rate_limit_test", 7), 0)
+
+    def test_old_counters_are_forgotten(self):
+        self.Limit._hit("open", "203.0.113.9", 5, now=MINUTE)
+        self.Limit._gc_counters()
+        self.env.cr.execute("SELECT count(*) FROM livechat_rate_limit WHERE bucket = %s", (MINUTE // WINDOW_SECONDS,))
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestRateLimitHttp(SecurityHttpCase):
+    """Over the limit: HTTP 429, a readable JSON error, Retry-After; other visitors are not affected."""
+
+    def set_limit(self, param, value):
+        self.env["ir.config_parameter"].set_param(param, str(value))
+
+    def assert_rate_limited(self, response):
+        self.assertEqual(response.status_code, 429)
+        error = response.json()["error"]
+        self.assertEqual(error["code"], "rate_limited")
+        self.assertIn("wait", error["message"])
+        self.assertTrue(1 <= int(response.headers["Retry-After"]) <= WINDOW_SECONDS)
+
+    def test_session_opening_per_ip(self):
+        self.set_limit("livechat.rate_limit_open", 2)
+        payload = {"channel_id": self.channel.id, "url": "https://shop.example.com/"}
+        Session = self.env["livechat.session"].sudo()
+        before = Session.search_count([])
+        for _i in range(2):
+            self.assertEqual(self.post("/livechat/api/session/open", payload).status_code, 200)
+        self.assert_rate_limited(self.post("/livechat/api/session/open", payload))
+        self.assertEqual(Session.search_count([]), before + 2, "the refused request opened nothing")
+        # behind a reverse proxy, the visitor's address is the one the proxy forwards
+        self.proxy_mode()
+        self.assert_rate_limited(self.post("/livechat/api/session/open", payload,
+                                           headers=self.from_ip("127.0.0.1")))
+        response = self.post("/livechat/api/session/open", payload, headers=self.from_ip("198.51.100.20"))
+        self.assertEqual(response.status_code, 200, "another visitor still gets a conversation")
+
+    def test_posting_per_session_and_per_ip(self):
+        self.set_limit("livechat.rate_limit_post", 3)
+        self.set_limit("livechat.rate_limit_post_per_ip", 4)
+        first, second = self.open_session()["token"], self.open_session()["token"]
+        for number in range(3):
+            self.assertEqual(self.post("/livechat/api/session/post", {
+                "token": first, "body": "message %d" % number}).status_code, 200)
+        response = self.post("/livechat/api/session/post", {"token": first, "body": "one too many"})
+        self.assert_rate_limited(response)
+        self.assertFalse(self._conversation(self.session_of(first)).filtered(
+            lambda message: "one too many" in (message.body or "")), "the refused message was not posted")
+        # the other session of the same address: within its own limit, until the address's limit
+        self.assertEqual(self.post("/livechat/api/session/post", {"token": second, "body": "a"}).status_code, 200)
+        self.assert_rate_limited(self.post("/livechat/api/session/post", {"token": second, "body": "b"}))
+
+    def test_refused_requests_still_count(self):
+        """The count is committed before the request is answered: a refused request (rolled back) counts."""
+        self.set_limit("livechat.rate_limit_post", 2)
+        token = self.open_session()["token"]
+        session_id = self.session_of(token).id
+        for _i in range(2):
+            self.assertEqual(self.post("/livechat/api/session/post", {"token": token, "body": "hi"}).status_code, 200)
+        for _i in range(3):
+            self.assert_rate_limited(self.post("/livechat/api/session/post", {"token": token, "body": "hi"}))
+        key = self.env["livechat.rate.limit"]._hash_key("post", str(session_id))
+        self.env.cr.execute("SELECT sum(hits) FROM livechat_rate_limit WHERE key = %s", (key,))
+        self.assertEqual(self.env.cr.fetchone()[0], 5)
+
+    def test_limits_can_be_lifted(self):
+        self.set_limit("livechat.rate_limit_open", 0)
+        for _i in range(5):
+            self.open_session()
+
+    def test_message_length_cap(self):
+        token = self.open_session()["token"]
+        response = self.post("/livechat/api/session/post", {"token": token, "body": "x" * (MESSAGE_MAX_LENGTH + 1)})
+        self.assertEqual(response.status_code, 413)
+        error = response.json()["error"]
+        self.assertEqual(error["code"], "message_too_long")
+        self.assertIn(str(MESSAGE_MAX_LENGTH), error["message"])
+        response = self.post("/livechat/api/session/post", {"token": token, "body": "y" * MESSAGE_MAX_LENGTH})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(response.json()["message"]["body"]), MESSAGE_MAX_LENGTH)
+
+    def test_request_size_cap(self):
+        token = self.open_session()["token"]
+        response = self.post("/livechat/api/session/post", {"token": token, "body": "z" * 70000})
+        self.assertEqual(response.status_code, 413)
+        self.assertEqual(response.json()["error"]["code"], "request_too_large")
+
+    def test_unstorable_characters_are_a_readable_error(self):
+        token = self.open_session()["token"]
+        for raw in ('{"token": "%s", "body": "nul \\u0000 here"}' % token,
+                    '{"token": "%s", "body": "half \\ud800 surrogate"}' % token,
+                    '{"channel_id": %d, "visitor_name": "\\u0000"}' % self.channel.id,
+                    '{"token": "\\u0000"}'):
+            for route in ("session/post", "session/open", "session/history"):
+                response = self.post("/livechat/api/" + route, raw)
+                self.assertEqual(response.status_code, 400, "%s %s" % (route, raw))
+                self.assertEqual(response.json()["error"]["code"], "invalid_text")
+        response = self.post("/livechat/api/session/post", "[" * 5000 + "]" * 5000)
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.json()["error"]["code"], "invalid_json")
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestCaps(SecurityMixin, common.TransactionCase):
+    """The pages a session remembers and the URL regex of a rule are capped."""
+
+    def test_page_history_cap(self):
+        operator = self._make_user("ivo_caps_operator")
+        session = self._open_session(self._make_channel("Caps", operator))
+        for number in range(60):
+            session._record_page_visit("https://shop.example.com/product/%d" % number)
+        pages = self.env["livechat.session.page"].sudo().search([("session_id", "=", session.id)])
+        self.assertEqual(len(pages), 50)
+        self.assertIn("https://shop.example.com/product/59", pages.mapped("url"), "the latest pages are kept")
+
+    def test_regex_length_cap(self):
+        channel = self.env["livechat.channel"].create({"name": "Regex"})
+        with self.assertRaises(ValidationError):
+            self.env["livechat.channel.rule"].create({"channel_id": channel.id, "regex_url": "(a|aa)+" * 200})

@@ -1,0 +1,66 @@
+"""Channels, operators and small GeoIP databases for the visitor-side tests."""
+import os
+import tempfile
+
+from odoo import fields
+
+
+def build_geoip_database(networks, database_type="GeoLite2-Country"):
+    """A tiny GeoIP2 database file: ``networks`` maps a CIDR ("81.196.0.0/16") to a country code."""
+    from mmdb_writer import MMDBWriter
+    from netaddr import IPSet
+
+    writer = MMDBWriter(ip_version=4, database_type=database_type, languages=["en"],
+                        description="Live Chat test database")
+    for cidr, code in networks.items():
+        writer.insert_network(IPSet([cidr]), {"country": {"iso_code": code, "names": {"en": code}}})
+    handle, path = tempfile.mkstemp(suffix=".mmdb", prefix="livechat_geoip_")
+    os.close(handle)
+    writer.to_db_file(path)
+    return path
+
+
+class VisitorMixin(object):
+    """A channel with two operators (one with an Online Chat Name), and presence helpers."""
+
+    def _make_operator(self, login, name, chat_name=None):
+        users = self.env["res.users"].with_context(no_reset_password=True, mail_create_nosubscribe=True)
+        return users.create({
+            "name": name, "login": login, "email": "%s@example.com" % login,
+            "livechat_username": chat_name or False,
+            "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
+                                  self.env.ref("livechat.group_livechat_user").id])],
+        })
+
+    def _set_online(self, *users):
+        now = fields.Datetime.now()
+        presences = self.env["bus.presence"].sudo()
+        for user in users:
+            presences.search([("user_id", "=", user.id)]).unlink()
+            presences.create({"user_id": user.id, "last_poll": now, "last_presence": now, "status": "online"})
+
+    def _set_offline(self, *users):
+        self.env["bus.presence"].sudo().search([("user_id", "in", [user.id for user in users])]).unlink()
+
+    def _setup_visitor_channel(self):
+        self.op_anna = self._make_operator("anna_lc_visitor", "Anna Ionescu", chat_name="Anna")
+        self.op_bob = self._make_operator("bob_lc_visitor", "Bob Marin")
+        self.channel = self.env["livechat.channel"].create({
+            "name": "Visitor Test Channel",
+            "user_ids": [(6, 0, [self.op_anna.id, self.op_bob.id])],
+            "button_text": "Talk to us",
+            "notification_text": "Any question?",
+            "welcome_message": "Welcome! How can we help?",
+            "input_placeholder": "Type here...",
+            "button_background_color": "#112233",
+            "button_text_color": "#FFEEDD",
+            "header_color": "#445566",
+        })
+        self.Session = self.env["livechat.session"]
+
+    def _bus_messages(self, session):
+        """Payloads sent so far on the bus channel the visitor's widget listens on."""
+        import json
+        channel = json.dumps(list(session._bus_channel()), separators=(",", ":"))
+        records = self.env["bus.bus"].sudo().search([("channel", "=", channel)], order="id")
+        return [json.loads(record.message) for record in records]
