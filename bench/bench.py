@@ -191,8 +191,9 @@ class Run:
             channel_id, logins = await self.find_channel(server)
             self.extra["channel_id"] = channel_id
             self.extra["operators"] = [login for login, _password in logins]
-            bench = await Bench(server, channel_id, PAGE_URL, logins, 64 + self.size["idle"] * 2).start()
+            bench = Bench(server, channel_id, PAGE_URL, logins, 64 + self.size["idle"] * 2)
             try:
+                await bench.start()
                 # the button only shows while an operator is online: measured with the operators polling
                 if "page" in self.parts:
                     await self.step("page weight", self.page_weight(server, channel_id))
@@ -219,8 +220,9 @@ class Run:
     async def prefork(self):
         with self.prefork_server or self.server(self.args.prefork_db, 2) as server:
             channel_id, logins = await self.find_channel(server)
-            bench = await Bench(server, channel_id, PAGE_URL, logins, 64 + self.size["idle"] * 2).start()
+            bench = Bench(server, channel_id, PAGE_URL, logins, 64 + self.size["idle"] * 2)
             try:
+                await bench.start()
                 await self.warm_up(bench)
                 self.memory(server, "idle")
                 await self.step("prefork", self.measure(bench, "prefork"))

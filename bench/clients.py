@@ -165,6 +165,7 @@ class Visitor:
 
     def start_polling(self):
         self.poll_task = asyncio.create_task(self._poll_loop())
+        return self.poll_task
 
     async def _poll_loop(self):
         while not self.closed:
@@ -185,12 +186,18 @@ class Visitor:
 
     async def stop_polling(self, timeout=10):
         """Leave, which ends the long-poll (the server sends 'closed'), and wait for the loop to stop."""
-        await self.leave()
-        if self.poll_task:
-            try:
-                await asyncio.wait_for(self.poll_task, timeout)
-            except asyncio.TimeoutError:
-                self.poll_task.cancel()
+        left = False
+        try:
+            await self.leave()
+            left = True
+        finally:
+            if self.poll_task:
+                if not left:
+                    self.poll_task.cancel()
+                try:
+                    await asyncio.wait_for(self.poll_task, timeout)
+                except (asyncio.TimeoutError, asyncio.CancelledError):
+                    self.poll_task.cancel()
 
 
 class Operator:

@@ -35,6 +35,7 @@ class Bench:
         self.to_visitor = Waiters()
         self.client = http_client(max_connections)
         self.operators = []
+        self.poll_tasks = set()  # every visitor long-poll loop, stopped at the end whatever happened
 
     async def start(self):
         for login, password in self.logins:
@@ -61,7 +62,15 @@ class Bench:
     def visitor(self):
         return Visitor(self.client, self.server.url, self.channel_id, self.page_url, self.to_visitor)
 
+    def start_polling(self, visitor):
+        task = visitor.start_polling()
+        self.poll_tasks.add(task)
+        task.add_done_callback(self.poll_tasks.discard)
+
     async def stop(self):
+        for task in list(self.poll_tasks):
+            task.cancel()
+        await asyncio.gather(*list(self.poll_tasks), return_exceptions=True)
         for operator in self.operators:
             await operator.stop()
         await self.client.aclose()
@@ -126,7 +135,7 @@ class Bench:
         visitors = await self.open_visitors(sessions)
         try:
             for visitor in visitors:
-                visitor.start_polling()
+                self.start_polling(visitor)
             pairs = [await find_conversation(self.operators, visitor, DELIVERY_TIMEOUT) for visitor in visitors]
             to_operator, visitor_post = await self._exchange(visitors, pairs, messages, self._visitor_says)
             to_visitor, operator_post = await self._exchange(visitors, pairs, messages, self._operator_says)
@@ -175,7 +184,7 @@ class Bench:
         """``count`` visitors with a chat open and their long-poll waiting, arriving a few at a time."""
         visitors = await self.open_visitors(count)
         for visitor in visitors:
-            visitor.start_polling()
+            self.start_polling(visitor)
         # give every long-poll the time to reach the server and wait there
         await asyncio.sleep(min(5.0, 0.5 + count * 0.01))
         broken = [visitor.error for visitor in visitors if visitor.error]

@@ -35,12 +35,13 @@ def xmlid(odoo, name):
     return odoo.call("ir.model.data", "xmlid_to_res_id", "livechat.%s" % name, True)
 
 
-def wait_online(odoo):
+def wait_available(odoo, channel_id):
+    """The administrator's open web client polls the bus: he can take the channel's conversations."""
     for _attempt in range(60):
-        if odoo.read("res.users", odoo.uid, ["im_status"])["im_status"] == "online":
-            return
         odoo.set_admin_online()
-    raise AssertionError("the operator never came online")
+        if odoo.read("livechat.channel", channel_id, ["available_operator_count"])["available_operator_count"]:
+            return
+    raise AssertionError("the operator never became available")
 
 
 def bot_says(window, text):
@@ -52,11 +53,12 @@ def bot_says(window, text):
 def test_demo_script_end_to_end_with_forward(odoo, visitor, admin_page, page_errors, operator_name):
     page, visitor_errors = visitor
     channel_id = xmlid(odoo, "livechat_channel_demo_sales")
+    odoo.call("livechat.channel", "action_join", [channel_id])  # other tests may have made him leave
     operator = admin_page  # logged into the backend, an operator of the Sales channel
     # on the channels dashboard (Discuss, the first page after login, shows no chat windows)
     operator.goto("/web#action=livechat.livechat_channel_action_kanban")
     operator.locator(".o_livechat_channel_kanban").wait_for()
-    wait_online(odoo)
+    wait_available(odoo, channel_id)
 
     # the demo page embeds the widget as another website would
     page.goto("/livechat/demo?channel_id=%d" % channel_id)

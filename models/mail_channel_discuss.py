@@ -49,6 +49,17 @@ class MailChannel(models.Model):
         values["channel_livechat"] = self._livechat_discuss_channels().channel_info()
         return values
 
+    def channel_join_and_get_info(self):
+        """An ended live chat (announced a moment ago, fetched late) opens no chat window."""
+        self.ensure_one()
+        if self.channel_type != "livechat" or self.sudo().livechat_session_ids.filtered(
+                lambda session: session.state == "open"):
+            return super(MailChannel, self).channel_join_and_get_info()
+        self.action_follow()
+        info = self.channel_info()[0]
+        info.update(state="closed", is_minimized=False)
+        return info
+
     @api.model
     def channel_pin(self, uuid, pinned=False):
         """Unpinning a live chat conversation removes it from the operator's web client.

@@ -111,6 +111,17 @@ class TestDiscussList(DiscussCase):
         self.assertTrue(info["is_minimized"])
         self.assertEqual(info["livechat"]["visitor_name"], "Ana")
 
+    def test_ended_conversation_fetched_late_opens_no_window(self):
+        # the web client replays the last minute's notifications when it loads: an announcement
+        # of a conversation that has ended since then must not open its chat window again
+        session = self.open_session("Ana")
+        session._close_by_visitor()
+        sent_before = len(self.operator_bus())
+        info = session.mail_channel_id.sudo(self.operator).channel_join_and_get_info()
+        self.assertFalse(info["is_minimized"])
+        self.assertEqual(info["livechat"]["state"], "closed")
+        self.assertFalse([message for message in self.operator_bus()[sent_before:] if message.get("is_minimized")])
+
     def test_removing_a_conversation_from_the_list(self):
         session = self.open_session()
         session._close_by_visitor()

@@ -2,8 +2,6 @@ import gzip
 import json
 import os
 
-import requests
-
 from odoo import SUPERUSER_ID, api
 from odoo.tests import common
 from odoo.tools import config
@@ -29,7 +27,9 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
         params = self.env["ir.config_parameter"].sudo()
         for key in ("livechat.rate_limit_open", "livechat.rate_limit_post", "livechat.rate_limit_post_per_ip"):
             params.set_param(key, "0")
-        self.http = requests.Session()  # a visitor: no Odoo cookie
+        # a visitor, not logged in; the test session's cookie only names the database (as a single-database
+        # server would find it), so that requests reuse the pooled connections of the test database
+        self.http = self.opener
 
     # helpers ----------------------------------------------------------------
     def _request(self, method, path, **kwargs):

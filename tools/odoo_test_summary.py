@@ -1,7 +1,8 @@
 """Count Odoo test results in a --log-level=test log: prints "passed failed skipped".
 
-Odoo 11's runner logs "Ran N tests" then "OK (skipped=S)" or "FAILED (failures=F, errors=E)"
-for each test module. Any other ERROR or CRITICAL line (a broken install, an error logged
+Odoo 11's runner logs "Ran N tests", then "OK", "OK (skipped=S)" or "FAILED" followed by a
+separate " (failures=F, errors=E, skipped=S)" line, and "Module X: F failures, E errors" for each
+failing test module. Any other ERROR or CRITICAL line (a broken install, an error logged
 during a test) counts as one more failure, as Odoo's own CI does.
 """
 import re
@@ -21,9 +22,12 @@ def summarize(text):
         if ran_match:
             ran += int(ran_match.group(1))
             continue
-        if message.startswith(("OK", "FAILED")) and re.match(r"^(OK|FAILED)( \(.*\))?$", message):
+        module_match = re.match(r"Module \S+: (\d+) failures?, (\d+) errors?$", message)
+        if module_match:
+            failed += int(module_match.group(1)) + int(module_match.group(2))
+            continue
+        if re.match(r"^(OK|FAILED)? ?\(.*=\d+.*\)$", message.strip()):
             counts = dict((k, int(v)) for k, v in re.findall(r"(\w+)=(\d+)", message))
-            failed += counts.get("failures", 0) + counts.get("errors", 0) + counts.get("unexpected successes", 0)
             skipped += counts.get("skipped", 0)
             continue
         if level in ("ERROR", "CRITICAL") and not message.startswith(("FAIL:", "ERROR:")):

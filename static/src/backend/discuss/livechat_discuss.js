@@ -134,7 +134,8 @@ bus.on('notification', null, function (notifications) {
                 if (data.livechat) {
                     updateVisitorInfo(data.id, data.livechat);
                 }
-            } else if (data.state === 'open' || data.state === 'folded') {
+            } else if ((data.state === 'open' || data.state === 'folded') &&
+                    (!data.livechat || data.livechat.state === 'open')) {
                 // a new conversation for this operator: fetch it, its chat window opens
                 chatManager.join_channel(data.id, {autoswitch: false});
             }
