@@ -33,7 +33,7 @@ SIZES = {
     "full": {"open_seq": 20, "open_conc": (20, 50), "messages_seq": 20, "sessions": 20, "messages": 5,
              "idle": 200, "button_runs": 10, "grow": 10, "deadline": 300, "overlap": False},
 }
-PARTS = ("page", "threaded", "idle", "growth", "prefork")
+PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle")
 
 
 def row_keys(prefix, size):
@@ -99,6 +99,9 @@ class Run:
         self.args = args
         self.size = SIZES[args.size]
         self.parts = set(args.parts.split(",")) if args.parts else set(PARTS)
+        unknown = self.parts - set(PARTS)
+        if unknown:
+            raise SystemExit("unknown parts: %s (known: %s)" % (", ".join(sorted(unknown)), ", ".join(PARTS)))
         self.results = {}  # row key -> Measure.to_dict()
         self.extra = {}  # page weight, memory, history sizes
         self.failures = []
@@ -201,7 +204,7 @@ class Run:
                 self.memory(server, "idle")
                 if "threaded" in self.parts:
                     await self.step("threaded", self.measure(bench, "threaded"))
-                if "idle" in self.parts:
+                if "threaded-idle" in self.parts:
                     await self.step("threaded+idle", self.with_idle(bench, "threaded"))
                 self.memory(server, "after load")
                 if "growth" in self.parts:
@@ -225,8 +228,9 @@ class Run:
                 await bench.start()
                 await self.warm_up(bench)
                 self.memory(server, "idle")
-                await self.step("prefork", self.measure(bench, "prefork"))
-                if "idle" in self.parts:
+                if "prefork" in self.parts:
+                    await self.step("prefork", self.measure(bench, "prefork"))
+                if "prefork-idle" in self.parts:
                     await self.step("prefork+idle", self.with_idle(bench, "prefork"))
                 self.memory(server, "after load")
             finally:
@@ -258,12 +262,13 @@ class Run:
             self.extra["load_average"]["end"] = "%.1f" % os.getloadavg()[0]
 
     async def run_parts(self):
-        if "prefork" in self.parts and self.size["overlap"]:
+        prefork = self.parts & {"prefork", "prefork-idle"}
+        if prefork and self.size["overlap"]:
             # tiny size: the prefork server starts while the threaded one is measured (figures don't matter)
             self.prefork_server = self.server(self.args.prefork_db, 2).launch()
-        if self.parts & {"page", "threaded", "idle", "growth"}:
+        if self.parts & {"page", "threaded", "threaded-idle", "growth"}:
             await self.step("threaded server", self.threaded())
-        if "prefork" in self.parts:
+        if prefork:
             await self.step("prefork server", self.prefork())
 
     def print_report(self):

@@ -23,24 +23,18 @@ def free_port():
 
 
 class OdooServer(object):
-    """``tools/odoo-bin`` in a child process on ``db`` (threaded, or prefork with ``workers``); logs in
-    LIVECHAT_LOGDIR."""
+    """``tools/odoo-bin`` in a child process (threaded mode), on ``db``; logs in LIVECHAT_LOGDIR."""
 
-    def __init__(self, db, name, proxy_mode=False, workers=0):
-        self.db, self.name, self.proxy_mode, self.workers = db, name, proxy_mode, workers
+    def __init__(self, db, name, proxy_mode=False):
+        self.db, self.name, self.proxy_mode = db, name, proxy_mode
         self.process = None
-        self.port = self.longpolling_port = None
+        self.port = None
         self.starts = 0
         self.logdir = os.environ.get("LIVECHAT_LOGDIR") or os.path.join(CACHE, "logs")
 
     @property
     def url(self):
         return "http://127.0.0.1:%d" % self.port
-
-    @property
-    def longpolling_url(self):
-        """Where long-polls go: the gevent port in prefork mode, else the HTTP port."""
-        return "http://127.0.0.1:%d" % (self.longpolling_port if self.workers else self.port)
 
     def start(self, timeout=90, attempts=3):
         """Start the server and wait until it answers; retried when it stops at start-up (a database
@@ -54,15 +48,15 @@ class OdooServer(object):
                 time.sleep(5)
 
     def _start(self, timeout):
-        self.port, self.longpolling_port = free_port(), free_port()
+        self.port = free_port()
         self.starts += 1
         log = os.path.join(self.logdir, "server-%s-%d.log" % (self.name, self.starts))
         command = [os.path.join(VENV, "bin", "python"), os.path.join(ROOT, "tools", "odoo-bin"),
                    "--addons-path=%s" % ADDONS, "-d", self.db, "--db-filter=^%s$" % self.db,
                    "--http-interface=127.0.0.1", "--http-port=%d" % self.port,
-                   "--longpolling-port=%d" % self.longpolling_port, "--workers=%d" % self.workers,
-                   "--log-level=info",
-                   "--logfile=%s" % log]
+                   "--longpolling-port=%d" % free_port(), "--workers=0", "--log-level=info",
+                   # no scheduled actions, a bounded pool: the database server is shared with other tests
+                   "--max-cron-threads=0", "--db_maxconn=32", "--logfile=%s" % log]
         if self.proxy_mode:
             command.append("--proxy-mode")
         if os.path.exists(GEOIP_DB):

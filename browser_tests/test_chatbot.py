@@ -35,6 +35,16 @@ def xmlid(odoo, name):
     return odoo.call("ir.model.data", "xmlid_to_res_id", "livechat.%s" % name, True)
 
 
+@pytest.fixture
+def sales_channel(odoo):
+    """The demo channel of the Welcome Bot, the administrator its only operator (others may be online)."""
+    channel_id = xmlid(odoo, "livechat_channel_demo_sales")
+    previous = odoo.read("livechat.channel", channel_id, ["user_ids"])["user_ids"]
+    odoo.call("livechat.channel", "write", [channel_id], {"user_ids": [(6, 0, [odoo.uid])]})
+    yield channel_id
+    odoo.call("livechat.channel", "write", [channel_id], {"user_ids": [(6, 0, previous)]})
+
+
 def wait_available(odoo, channel_id):
     """The administrator's open web client polls the bus: he can take the channel's conversations."""
     for _attempt in range(60):
@@ -50,11 +60,10 @@ def bot_says(window, text):
     return message
 
 
-def test_demo_script_end_to_end_with_forward(odoo, visitor, admin_page, page_errors, operator_name):
+def test_demo_script_end_to_end_with_forward(odoo, sales_channel, visitor, admin_page, page_errors, operator_name):
     page, visitor_errors = visitor
-    channel_id = xmlid(odoo, "livechat_channel_demo_sales")
-    odoo.call("livechat.channel", "action_join", [channel_id])  # other tests may have made him leave
-    operator = admin_page  # logged into the backend, an operator of the Sales channel
+    channel_id = sales_channel
+    operator = admin_page  # logged into the backend, the operator of the Sales channel
     # on the channels dashboard (Discuss, the first page after login, shows no chat windows)
     operator.goto("/web#action=livechat.livechat_channel_action_kanban")
     operator.locator(".o_livechat_channel_kanban").wait_for()

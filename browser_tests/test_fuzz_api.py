@@ -154,14 +154,13 @@ def test_long_poll_never_fails_on_hostile_input(client, tokens):
 
 
 # ---------------------------------------------------------------------------------------------
-# flood: one address sends ten times the traffic of all the others together
+# flood: ten connections from one address, as fast as the server answers them
 # ---------------------------------------------------------------------------------------------
 class Visitor(object):
     """A visitor who writes and waits for his own message on his long-poll, as the widget does."""
 
-    def __init__(self, client, session, address, poll_url):
+    def __init__(self, client, session, address):
         self.client, self.token, self.cursor, self.address = client, session["token"], session["cursor"], address
-        self.poll_url = poll_url + "/longpolling/livechat/poll"
         self.latencies, self.failures = [], []
 
     def round_trip(self, text):
@@ -172,7 +171,7 @@ class Visitor(object):
             self.failures.append("post %s: %s" % (response.status_code, response.text[:200]))
             return
         while time.monotonic() - started < 30:
-            response = self.client.post(self.poll_url, headers=proxy_headers(self.address),
+            response = self.client.post("/longpolling/livechat/poll", headers=proxy_headers(self.address),
                                         content=json.dumps({"token": self.token, "last": self.cursor}))
             if response.status_code != 200:
                 self.failures.append("poll %s: %s" % (response.status_code, response.text[:200]))
@@ -202,8 +201,9 @@ def test_flood_from_one_address_leaves_other_visitors_served(server, odoo, chann
     """Ten threads from one address hammer open and post; three other visitors keep chatting.
 
     Functional: the flooder is refused (HTTP 429) once over the limits, and gets no more than
-    they allow; the others lose nothing and are never refused. The delivery latencies (post ->
-    the visitor's own long-poll) are printed, not asserted: the test machine is shared.
+    they allow; the others lose nothing and are never refused. The request rates and the delivery
+    latencies (post -> the visitor's own long-poll) are printed and written to flood.txt in the
+    logs, not asserted: the test machine is shared.
     """
     limits = {"open": int(odoo.call("ir.config_parameter", "get_param", "livechat.rate_limit_open") or 60),
               "post": int(odoo.call("ir.config_parameter", "get_param", "livechat.rate_limit_post") or 60)}
@@ -213,8 +213,7 @@ def test_flood_from_one_address_leaves_other_visitors_served(server, odoo, chann
     flooder = "192.0.2.%d" % rng.randint(100, 250)
     with httpx.Client(base_url=server.url, timeout=60, limits=httpx.Limits(max_connections=40)) as client:
         sessions = [open_session(client, odoo, channel_id, address) for address in addresses]
-        visitors = [Visitor(client, session, address, server.longpolling_url)
-                    for session, address in zip(sessions, addresses)]
+        visitors = [Visitor(client, session, address) for session, address in zip(sessions, addresses)]
         started = time.monotonic()
         run_visitors(visitors, 10, "calm")
         calm_seconds = time.monotonic() - started

@@ -245,7 +245,13 @@ def test_after_leave_no_new_chat_is_routed(odoo, channel, page, page_errors, new
     card = join_from_kanban(operator, channel)
     wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
     card.locator(".o_livechat_leave").click()
-    card.locator(".o_livechat_join").wait_for()
+    try:
+        card.locator(".o_livechat_join").wait_for()
+    except Exception:
+        operator.screenshot(path="/tmp/h5/t2fail.png")
+        print("USERS", odoo.read("livechat.channel", channel["id"], ["user_ids"]))
+        print("ERRORS", page_errors)
+        raise
     assert available_operators(odoo, channel) == 0
 
     visitor, visitor_errors = new_browser_page()

@@ -214,10 +214,23 @@ class LivechatSession(models.Model):
         return session
 
     def _notify_operator_new_conversation(self):
-        """Open the conversation in the operator's Odoo chat window (bottom right)."""
+        """Open the conversation in the operator's Odoo chat window (bottom right).
+
+        A short header is enough: the operator's web client does not know the conversation yet,
+        so it fetches it whole (``channel_join_and_get_info``); the visitor's request stays lean.
+        """
         self.ensure_one()
-        info = self.mail_channel_id.channel_info()[0]
-        info.update(state="open", is_minimized=True, livechat_session_id=self.id)
+        conversation = self.mail_channel_id
+        info = {
+            "id": conversation.id,
+            "name": conversation.name,
+            "uuid": conversation.uuid,
+            "channel_type": conversation.channel_type,
+            "public": conversation.public,
+            "state": "open",
+            "is_minimized": True,
+            "livechat_session_id": self.id,
+        }
         partner = self.operator_id.partner_id
         self.env["bus.bus"].sendone((self.env.cr.dbname, "res.partner", partner.id), info)
 

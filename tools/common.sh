@@ -27,21 +27,32 @@ ensure_template_db() {
     tpl="livechat_tpl_$stamp"
     if ! db_exists "$tpl" || [ "$(psql -d "$tpl" -tAc "select count(*) from ir_module_module where state='installed' and name='website'" 2>/dev/null)" != 1 ]; then
         log "building template database $tpl (once, ~40 s)"
-        dropdb --if-exists "$tpl" >/dev/null 2>&1
+        drop_db "$tpl"
         "${ODOO_BIN[@]}" --addons-path="$ODOO_ADDONS" -d "$tpl" -i "$TEMPLATE_MODULES" \
             --stop-after-init --http-port="$(free_port)" --longpolling-port="$(free_port)" \
             --log-level=warn --logfile="$CACHE/logs/template.log" || { tail -n 50 "$CACHE/logs/template.log" >&2; return 1; }
         # old templates of other versions are not needed any more
         for old in $(psql -d postgres -tAc "select datname from pg_database where datname like 'livechat_tpl_%' and datname <> '$tpl'"); do
-            dropdb --if-exists "$old" >/dev/null 2>&1 || true
+            drop_db "$old" || true
         done
     fi
     TEMPLATE_DB="$tpl"
 }
 
-clone_db() {  # clone_db NEW: a fresh copy of the template
+# Odoo keeps images and attachments in its filestore, next to the database
+FILESTORE="${HOME}/.local/share/Odoo/filestore"
+
+drop_db() {  # drop_db NAME: the database and its filestore
     dropdb --if-exists "$1" >/dev/null 2>&1
+    rm -rf "${FILESTORE:?}/$1"
+}
+
+clone_db() {  # clone_db NEW: a fresh copy of the template, filestore included
+    drop_db "$1"
     createdb -T "$TEMPLATE_DB" "$1"
+    if [ -d "$FILESTORE/$TEMPLATE_DB" ]; then
+        mkdir -p "$FILESTORE" && cp -a "$FILESTORE/$TEMPLATE_DB" "$FILESTORE/$1"
+    fi
     # the copy needs its own database uuid, as a new database would get
     psql -q -d "$1" -c "update ir_config_parameter set value = md5(random()::text) where key = 'database.uuid'"
 }
