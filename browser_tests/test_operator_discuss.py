@@ -244,14 +244,9 @@ def test_after_leave_no_new_chat_is_routed(odoo, channel, page, page_errors, new
     login(operator, OPERATOR_LOGIN, OPERATOR_LOGIN)
     card = join_from_kanban(operator, channel)
     wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
+    operator.wait_for_timeout(500)  # Odoo's Kanban ignores a card's second click within 300 ms
     card.locator(".o_livechat_leave").click()
-    try:
-        card.locator(".o_livechat_join").wait_for()
-    except Exception:
-        operator.screenshot(path="/tmp/h5/t2fail.png")
-        print("USERS", odoo.read("livechat.channel", channel["id"], ["user_ids"]))
-        print("ERRORS", page_errors)
-        raise
+    card.locator(".o_livechat_join").wait_for()
     assert available_operators(odoo, channel) == 0
 
     visitor, visitor_errors = new_browser_page()

@@ -230,6 +230,8 @@ class LivechatSession(models.Model):
             "state": "open",
             "is_minimized": True,
             "livechat_session_id": self.id,
+            # who the visitor is, for the chat window's header (operator side, mail_channel_discuss.py)
+            "livechat": self._operator_info(),
         }
         partner = self.operator_id.partner_id
         self.env["bus.bus"].sendone((self.env.cr.dbname, "res.partner", partner.id), info)

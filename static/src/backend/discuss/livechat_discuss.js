@@ -16,6 +16,7 @@ var ChatAction = require('mail.chat_client_action');
 var chatManager = require('mail.chat_manager');
 var ExtendedChatWindow = require('mail.ExtendedChatWindow');
 var core = require('web.core');
+var session = require('web.session');
 var time = require('web.time');
 var webClient = require('web.web_client');
 
@@ -116,6 +117,16 @@ function forgetChannel(busChannel, data) {
         webClient.do_notify(_.escape(data.title || ''), _.escape(data.message));
     }
 }
+
+/**
+ * A conversation that has ended is not brought back: when the web client loads, it replays the
+ * last minute's notifications, and Odoo would fetch (and pop up) the conversations they mention.
+ */
+chatManager.bus.on('new_channel', null, function (channel) {
+    if (isLivechat(channel) && channel.livechat.is_closed) {
+        forgetChannel(['', 'res.partner', session.partner_id], {id: channel.id});
+    }
+});
 
 bus.on('notification', null, function (notifications) {
     _.each(notifications, function (notification) {
