@@ -116,6 +116,18 @@ def open_discuss(page):
     page.locator(".o_mail_chat_sidebar").wait_for()
 
 
+def open_conversation(page, mail_channel_id):
+    """Clicks a conversation in Discuss's sidebar; returns its item once it is the open one.
+
+    The sidebar is re-rendered whenever a counter changes: a click whose press and release fall on
+    either side of a re-render reaches no item, hence one click event, dispatched on the item.
+    """
+    item = page.locator(".o_livechat_channel_item[data-channel-id='%d']" % mail_channel_id)
+    item.dispatch_event("click")
+    page.locator(".o_livechat_channel_item.o_active[data-channel-id='%d']" % mail_channel_id).wait_for()
+    return item
+
+
 def is_bold(locator):
     return int(locator.evaluate("e => getComputedStyle(e).fontWeight")) >= 700
 
@@ -192,7 +204,7 @@ def test_operator_answers_in_window_and_discuss(odoo, channel, operator_uid, pag
     assert is_bold(first_item)
 
     # he opens it: the conversation and the visitor in the main pane, no longer bold
-    first_item.click()
+    open_conversation(operator, first["mail_channel_id"][0])
     content = operator.locator(".o_mail_chat_content")
     content.locator(".o_thread_message:has-text('Can I change the delivery address?')").wait_for()
     pane_info = content.locator(".o_livechat_visitor")
@@ -211,7 +223,7 @@ def test_operator_answers_in_window_and_discuss(odoo, channel, operator_uid, pag
     window.locator(".lc-msg-operator:has-text('Yes: send it to me here.')").wait_for()
 
     # the Romanian visitor's conversation shows his country
-    operator.locator(".o_livechat_channel_item[data-channel-id='%d']" % second["mail_channel_id"][0]).click()
+    open_conversation(operator, second["mail_channel_id"][0])
     content.locator(".o_thread_message:has-text('Buna ziua!')").wait_for()
     assert "Romania" in content.locator(".o_livechat_visitor_country").inner_text()
 
@@ -229,10 +241,14 @@ def test_operator_answers_in_window_and_discuss(odoo, channel, operator_uid, pag
 
     # the first visitor leaves: the operator reads when, the conversation stays until he removes it
     window.locator(".lc-close").click()
-    pane = operator.locator(".o_livechat_channel_item[data-channel-id='%d']" % first["mail_channel_id"][0])
-    pane.click()
+    item = open_conversation(operator, first["mail_channel_id"][0])
     content.locator(".o_livechat_visitor_left_at").wait_for()
     assert "The visitor left at" in content.locator(".o_livechat_visitor_left_at").inner_text()
+    item.locator(".o_mail_partner_unpin").dispatch_event("click")
+    item.wait_for(state="detached")
+    assert operator.locator(".o_livechat_sidebar_title").count() == 0
+    # ended, both stay readable in the session history
+    assert [session["state"] for session in sessions_of(odoo, channel)] == ["closed", "closed"]
 
     assert not page_errors, page_errors
     assert not visitor_errors, visitor_errors
