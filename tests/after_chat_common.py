@@ -1,26 +1,14 @@
 """A channel with an online operator and a conversation, for the after-chat tests."""
 import json
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import SUPERUSER_ID, api
 from odoo.tests import common
 
+from .visitor_common import OperatorMixin
 
-class AfterChatMixin(object):
+
+class AfterChatMixin(OperatorMixin):
     """Builds the operator, the channel and conversations; used by TransactionCase and HttpCase tests."""
-
-    def _make_operator(self, login, name, chat_name=None):
-        users = self.env["res.users"].with_context(no_reset_password=True, mail_create_nosubscribe=True)
-        return users.create({
-            "name": name, "login": login, "email": "%s@example.com" % login,
-            "livechat_username": chat_name or False,
-            "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
-                                  self.env.ref("livechat.group_livechat_user").id])],
-        })
-
-    def _set_online(self, user):
-        now = fields.Datetime.now()
-        self.env["bus.presence"].sudo().search([("user_id", "=", user.id)]).unlink()
-        self.env["bus.presence"].sudo().create({"user_id": user.id, "last_poll": now, "last_presence": now})
 
     def _open_session(self, channel, visitor_name="Ana", page_url="https://shop.example.com/contactus"):
         session = self.env["livechat.session"]._open_for_visitor(

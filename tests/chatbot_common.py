@@ -1,8 +1,8 @@
 """A chatbot script with every kind of step, a channel and its operator, for the chatbot tests."""
-from odoo import fields
+from .visitor_common import OperatorMixin
 
 
-class ChatbotMixin(object):
+class ChatbotMixin(OperatorMixin):
     """Builds the "Botty" script:
 
     10 text        "Hi, I am Botty."
@@ -14,20 +14,6 @@ class ChatbotMixin(object):
     70 forward     "Let me find a colleague."
     80 text        "We will write to you."
     """
-
-    def _make_operator(self, login, name, chat_name=None):
-        users = self.env["res.users"].with_context(no_reset_password=True, mail_create_nosubscribe=True)
-        return users.create({
-            "name": name, "login": login, "email": "%s@example.com" % login,
-            "livechat_username": chat_name or False,
-            "groups_id": [(6, 0, [self.env.ref("base.group_user").id,
-                                  self.env.ref("livechat.group_livechat_user").id])],
-        })
-
-    def _set_online(self, user):
-        now = fields.Datetime.now()
-        self.env["bus.presence"].sudo().search([("user_id", "=", user.id)]).unlink()
-        self.env["bus.presence"].sudo().create({"user_id": user.id, "last_poll": now, "last_presence": now})
 
     def _set_offline(self, user):
         self.env["bus.presence"].sudo().search([("user_id", "=", user.id)]).unlink()

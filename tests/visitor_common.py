@@ -20,8 +20,8 @@ def build_geoip_database(networks, database_type="GeoLite2-Country"):
     return path
 
 
-class VisitorMixin(object):
-    """A channel with two operators (one with an Online Chat Name), and presence helpers."""
+class OperatorMixin(object):
+    """Operators of the tests: a Live Chat user, and the bus presence that makes him online."""
 
     def _make_operator(self, login, name, chat_name=None):
         users = self.env["res.users"].with_context(no_reset_password=True, mail_create_nosubscribe=True)
@@ -38,6 +38,10 @@ class VisitorMixin(object):
         for user in users:
             presences.search([("user_id", "=", user.id)]).unlink()
             presences.create({"user_id": user.id, "last_poll": now, "last_presence": now, "status": "online"})
+
+
+class VisitorMixin(OperatorMixin):
+    """A channel with two operators (one with an Online Chat Name), and presence helpers."""
 
     def _set_offline(self, *users):
         self.env["bus.presence"].sudo().search([("user_id", "in", [user.id for user in users])]).unlink()
