@@ -28,7 +28,7 @@ PAGE_URL = "http://127.0.0.1/shop"
 SIZES = {
     # for ./test: a few requests of each kind, small concurrency, well under a minute in all
     "tiny": {"open_seq": 2, "open_conc": (2, 4), "messages_seq": 2, "sessions": 2, "messages": 2,
-             "idle": 5, "button_runs": 1, "grow": 10, "deadline": 60, "overlap": True},
+             "idle": 5, "button_runs": 1, "grow": 10, "deadline": 120, "overlap": True},
     # the counts
     "full": {"open_seq": 20, "open_conc": (20, 50), "messages_seq": 20, "sessions": 20, "messages": 5,
              "idle": 200, "button_runs": 10, "grow": 10, "deadline": 300, "overlap": False},
@@ -153,6 +153,10 @@ class Run:
                                          "concurrent delivery")
         for key in ("to_operator", "to_visitor"):
             self.results["%s.%s_conc" % (prefix, key)] = concurrent[key].to_dict()
+        if bench.missed_conversations:
+            self.failures.append("%s: %d new conversations never announced to the operator (%s)" % (
+                prefix, len(bench.missed_conversations), bench.missed_conversations[0]))
+            bench.missed_conversations.clear()
         for operator in bench.operators:
             if operator.error:
                 self.failures.append("%s: the long-poll of operator %s failed: %s" % (

@@ -212,6 +212,7 @@ class Operator:
         self.waiters = waiters
         self.client = None
         self.uid = None
+        self.partner_id = None
         self.last = 0
         self.polls_sent = 0
         self.conversations = {}  # conversation name -> (mail.channel id, polls_sent when it was announced)
@@ -230,6 +231,7 @@ class Operator:
         if not result.get("uid") or not session_id:
             raise ScenarioError("operator %s could not log in" % self.login)
         self.uid = result["uid"]
+        self.partner_id = result.get("partner_id")
         self.client = http_client(32, headers={"Cookie": "session_id=%s" % session_id})
         self.running = True
         self.poll_task = asyncio.create_task(self._poll_loop())
@@ -295,3 +297,14 @@ async def find_conversation(operators, visitor, timeout):
                 return operator, channel_id
         await asyncio.sleep(0.005)
     raise ScenarioError("no operator was told about %s within %d s" % (visitor.name, timeout))
+
+
+async def lookup_conversation(operators, visitor):
+    """The operator and conversation of ``visitor``, asked to the server (as Discuss' sidebar would show it)."""
+    for operator in operators:
+        found = await operator.call_kw("mail.channel", "search_read", [[
+            ("name", "=", visitor.name), ("channel_type", "=", "livechat"),
+            ("channel_partner_ids", "in", [operator.partner_id])], ["id"]], {"limit": 1})
+        if found:
+            return operator, found[0]["id"]
+    raise ScenarioError("no operator has a conversation named %s" % visitor.name)
