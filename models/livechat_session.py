@@ -143,6 +143,18 @@ class LivechatSession(models.Model):
     # Opening: operator assignment, conversation, operator notification
     # ------------------------------------------------------------------
     @api.model
+    def _create_conversation(self, name, members=()):
+        """The private mail.channel of type 'livechat' a session talks in (``members``: channel partner values)."""
+        return self.env["mail.channel"].sudo().create({
+            "name": name,
+            "channel_type": "livechat",
+            "public": "private",
+            "email_send": False,
+            "image": False,
+            "channel_last_seen_partner_ids": [(0, 0, member) for member in members],
+        })
+
+    @api.model
     def _select_operator(self, channel, visitor_uid=None):
         """The operator for a new conversation on ``channel``, or an empty recordset.
 
@@ -186,19 +198,12 @@ class LivechatSession(models.Model):
         if not operator:
             return self.sudo().browse()
         name = visitor_name or self.with_context(lang=operator.lang)._next_visitor_name()
-        mail_channel = self.env["mail.channel"].sudo().create({
-            "name": name,
-            "channel_type": "livechat",
-            "public": "private",
-            "email_send": False,
-            "image": False,
-            "channel_last_seen_partner_ids": [(0, 0, {
-                "partner_id": operator.partner_id.id,
-                "fold_state": "open",
-                "is_minimized": True,
-                "is_pinned": True,
-            })],
-        })
+        mail_channel = self._create_conversation(name, members=[{
+            "partner_id": operator.partner_id.id,
+            "fold_state": "open",
+            "is_minimized": True,
+            "is_pinned": True,
+        }])
         session = self.sudo().create({
             "channel_id": channel.id,
             "rule_id": rule.id if rule else False,

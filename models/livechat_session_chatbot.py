@@ -121,13 +121,7 @@ class LivechatSession(models.Model):
         """A session and its conversation with no operator yet: operators see it once it is forwarded."""
         lang = channel.sudo().user_ids[:1].lang or self.env.lang
         name = visitor_name or self.with_context(lang=lang)._next_visitor_name()
-        mail_channel = self.env["mail.channel"].sudo().create({
-            "name": name,
-            "channel_type": "livechat",
-            "public": "private",
-            "email_send": False,
-            "image": False,
-        })
+        mail_channel = self._create_conversation(name)
         return self.sudo().create({
             "channel_id": channel.id,
             "rule_id": rule.id if rule else False,
