@@ -114,7 +114,7 @@ class Run:
 
     def server(self, db, workers):
         server = OdooServer(db, self.args.addons_path, self.args.workdir, workers=workers,
-                            geoip_db=self.args.geoip_db, db_filter=not self.args.no_db_filter)
+                            geoip_db=self.args.geoip_db)
         self.log("starting the %s server on %s (log: %s)" % (server.name, server.url, server.logfile))
         return server
 
@@ -337,8 +337,6 @@ def parse_args():
     parser.add_argument("--workdir", required=True, help="logs and results.json go here")
     parser.add_argument("--geoip-db")
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
-    parser.add_argument("--no-db-filter", action="store_true",
-                        help="start the servers with -d only, without ./run's --db-filter")
     parser.add_argument("--parts", help="comma-separated subset of: %s" % ",".join(PARTS))
     return parser.parse_args()
 

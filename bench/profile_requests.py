@@ -135,11 +135,8 @@ def main():
     parser.add_argument("--count", type=int, default=30)
     parser.add_argument("--top", type=int, default=35)
     parser.add_argument("--out", default=".")
-    parser.add_argument("--no-db-filter", action="store_true", help="-d only, without ./run's --db-filter")
     args = parser.parse_args()
     options = ["--addons-path=%s" % args.addons_path, "-d", args.db, "--log-level=warn"]
-    if not args.no_db_filter:
-        options.append("--db-filter=^%s$" % args.db)
     odoo.tools.config.parse_config(options)
     odoo.service.server.load_server_wide_modules()
     channel_id = set_operators_online(args.db)

@@ -28,13 +28,12 @@ def free_port():
 class OdooServer:
     """One Odoo server on the benchmark database: threaded (workers=0) or prefork + gevent long-polling."""
 
-    def __init__(self, db, addons_path, workdir, workers=0, geoip_db=None, name=None, db_filter=True):
+    def __init__(self, db, addons_path, workdir, workers=0, geoip_db=None, name=None):
         self.db = db
         self.addons_path = addons_path
         self.workdir = workdir
         self.workers = workers
         self.geoip_db = geoip_db
-        self.db_filter = db_filter
         self.name = name or ("prefork" if workers else "threaded")
         self.port = free_port()
         self.longpolling_port = free_port()
@@ -59,9 +58,6 @@ class OdooServer:
             "--http-interface=127.0.0.1", "--http-port=%d" % self.port, "--longpolling-port=%d" % self.longpolling_port,
             "--workers=%d" % self.workers, "--log-level=warn", "--logfile=%s" % self.logfile,
         ]
-        if self.db_filter:
-            # as ./run starts it; without --db-filter, Odoo 11 takes -d as the list of databases
-            cmd.append("--db-filter=^%s$" % self.db)
         if self.geoip_db:
             cmd.append("--geoip-db=%s" % self.geoip_db)
         return cmd

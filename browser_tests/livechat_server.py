@@ -52,7 +52,7 @@ class OdooServer(object):
         self.starts += 1
         log = os.path.join(self.logdir, "server-%s-%d.log" % (self.name, self.starts))
         command = [os.path.join(VENV, "bin", "python"), os.path.join(ROOT, "tools", "odoo-bin"),
-                   "--addons-path=%s" % ADDONS, "-d", self.db, "--db-filter=^%s$" % self.db,
+                   "--addons-path=%s" % ADDONS, "-d", self.db,
                    "--http-interface=127.0.0.1", "--http-port=%d" % self.port,
                    "--longpolling-port=%d" % free_port(), "--workers=0", "--log-level=info",
                    # no scheduled actions, a bounded pool: the database server is shared with other tests
