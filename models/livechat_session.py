@@ -1,3 +1,4 @@
+import json
 import random
 import secrets
 from datetime import timedelta
@@ -239,7 +240,7 @@ class LivechatSession(models.Model):
             "livechat": self._operator_info(),
         }
         partner = self.operator_id.partner_id
-        self.env["bus.bus"].sendone((self.env.cr.dbname, "res.partner", partner.id), info)
+        self.env["bus.bus"]._livechat_sendmany([((self.env.cr.dbname, "res.partner", partner.id), info)])
 
     # ------------------------------------------------------------------
     # Messages
@@ -296,11 +297,17 @@ class LivechatSession(models.Model):
     def _left_text(self):
         return _("%s left the conversation.") % self.visitor_name
 
-    @api.model
     def _bus_cursor(self):
-        """Id of the newest bus notification: the visitor's long-poll starts after it."""
-        self.env.cr.execute("SELECT max(id) FROM bus_bus")
-        return self.env.cr.fetchone()[0] or 0
+        """Where the visitor's long-poll starts: after the newest notification of his channel.
+
+        Notifications of a visitor's channel commit in the order of their ids (models/bus_bus.py):
+        any not yet visible to this transaction, hence not in the history it reads, comes after.
+        1 (not 0) when there is none: Odoo's bus reads 0 as "the last 50 seconds".
+        """
+        self.ensure_one()
+        self.env.cr.execute("SELECT max(id) FROM bus_bus WHERE channel = %s",
+                            (json.dumps(list(self._bus_channel()), separators=(",", ":")),))
+        return self.env.cr.fetchone()[0] or 1
 
     def _visitor_info(self):
         """What the visitor's widget needs to know about its session."""

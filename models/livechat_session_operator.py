@@ -40,7 +40,7 @@ class LivechatSession(models.Model):
                 "livechat": session.with_context(lang=operator.lang)._operator_info(),
             }])
         if notifications:
-            self.env["bus.bus"].sendmany(notifications)
+            self.env["bus.bus"]._livechat_sendmany(notifications)
 
     def _record_page_visit(self, url):
         """The visitor opened ``url`` (reported by the widget): add it to the pages the operator sees.

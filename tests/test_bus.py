@@ -1,0 +1,98 @@
+"""The bus as live chat uses it: notifications never lost, waiting long-polls woken at once.
+
+These tests work with transactions of their own (committed, as the server's requests are),
+and remove what they wrote.
+"""
+import json
+import threading
+import time
+import uuid
+
+from odoo import SUPERUSER_ID, api
+from odoo.addons.bus.models.bus import dispatch
+from odoo.tests import common
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestBusOrdering(common.TransactionCase):
+    """After the installation's commit: its transaction still holds locks on the bus table."""
+
+    def setUp(self):
+        super(TestBusOrdering, self).setUp()
+        self.tag = "test-bus-%s" % uuid.uuid4().hex
+        self.cursors = []
+        self.addCleanup(self._cleanup)
+
+    def _cleanup(self):
+        for cr in self.cursors:
+            if not cr.closed:
+                cr.rollback()
+                cr.close()
+        with self.registry.cursor() as cr:
+            cr.execute("DELETE FROM bus_bus WHERE channel LIKE %s", ("%" + self.tag + "%",))
+
+    def _env(self):
+        """An environment on a transaction of its own, as one request of the server."""
+        cr = self.registry.cursor()
+        self.cursors.append(cr)
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def _send_in_thread(self, cr, channel, message):
+        """Another request: notify on ``channel`` and commit, in a thread."""
+        done = threading.Event()
+
+        def send():
+            with api.Environment.manage():
+                api.Environment(cr, SUPERUSER_ID, {})["bus.bus"].sendone(channel, message)
+                cr.commit()  # pylint: disable=invalid-commit
+            done.set()
+        thread = threading.Thread(target=send)
+        thread.start()
+        self.addCleanup(thread.join, 10)
+        return done
+
+    def test_chat_notifications_commit_in_the_order_they_are_numbered(self):
+        """A later notification never becomes visible before an earlier one (a poll would skip it)."""
+        visitor_channel = (self.env.cr.dbname, "livechat.session", self.tag)
+        first, second = self._env(), self._env()
+        first["bus.bus"].sendone(visitor_channel, {"n": 1})
+        done = self._send_in_thread(second.cr, visitor_channel, {"n": 2})
+        self.assertFalse(done.wait(0.5), "the second notification waits for the first to commit")
+        first.cr.commit()  # pylint: disable=invalid-commit
+        self.assertTrue(done.wait(10))
+        reader = self._env().cr
+        reader.execute("SELECT message FROM bus_bus WHERE channel = %s ORDER BY id",
+                       (json.dumps(list(visitor_channel), separators=(",", ":")),))
+        self.assertEqual([json.loads(row[0])["n"] for row in reader.fetchall()], [1, 2])
+
+    def test_other_notifications_never_wait_for_a_chat(self):
+        """A transaction that notified something else (a long one, say) does not hold chats back."""
+        elsewhere = self._env()
+        elsewhere["bus.bus"].sendone((self.env.cr.dbname, "res.partner", self.tag), {"n": 1})
+        visitor_channel = (self.env.cr.dbname, "livechat.session", self.tag)
+        done = self._send_in_thread(self._env().cr, visitor_channel, {"n": 2})
+        self.assertTrue(done.wait(5), "the chat notification went through at once")
+
+    def test_waiting_poll_is_woken_by_a_commit(self):
+        """A long-poll waiting on a channel returns as soon as a notification for it is committed."""
+        channel = (self.env.cr.dbname, "livechat.session", self.tag)
+        env = self._env()
+        env.cr.execute("SELECT max(id) FROM bus_bus")
+        last = env.cr.fetchone()[0] or 1
+        env.cr.commit()  # pylint: disable=invalid-commit
+        result = {}
+
+        def poll():
+            started = time.monotonic()
+            with api.Environment.manage():
+                result["notifications"] = dispatch.poll(self.env.cr.dbname, [channel], last, {}, timeout=20)
+            result["seconds"] = time.monotonic() - started
+        thread = threading.Thread(target=poll)
+        thread.start()
+        time.sleep(0.5)  # the poll waits
+        env["bus.bus"].sendone(channel, {"text": "hello"})
+        env.cr.commit()  # pylint: disable=invalid-commit
+        thread.join(25)
+        self.assertEqual([n["message"] for n in result["notifications"]], [{"text": "hello"}])
+        self.assertLess(result["seconds"], 10, "woken by the commit, not by the poll's timeout")
