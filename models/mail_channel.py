@@ -1,4 +1,8 @@
-from odoo import fields, models
+from odoo import api, fields, models, tools
+
+# message_post arguments the lean live chat post handles; any other goes through mail's message_post
+LEAN_POST_ARGUMENTS = {"author_id", "email_from", "attachment_ids", "partner_ids"}
+LEAN_POST_SUBTYPES = (None, False, "mail.mt_comment", "mt_comment")
 
 
 class MailChannel(models.Model):
@@ -19,3 +23,48 @@ class MailChannel(models.Model):
                 payload = {"type": "message", "message": sessions._message_payload(message)}
                 notifications += [[session._bus_channel(), payload] for session in sessions]
         return notifications
+
+    @api.multi
+    @api.returns("self", lambda value: value.id)
+    def message_post(self, body="", subject=None, message_type="notification", subtype=None, parent_id=False,
+                     attachments=None, content_subtype="html", **kwargs):
+        """A plain message in a live chat (the visitor's, the operator's from his chat window) takes
+        the lean path, ``_livechat_post``; anything else (attachments, recipients...) mail's."""
+        if (len(self) == 1 and self.channel_type == "livechat" and not subject and not parent_id
+                and not attachments and message_type in ("comment", "notification")
+                and subtype in LEAN_POST_SUBTYPES and set(kwargs) <= LEAN_POST_ARGUMENTS
+                and not kwargs.get("attachment_ids") and not kwargs.get("partner_ids")):
+            if content_subtype == "plaintext":
+                body = tools.plaintext2html(body)
+            return self._livechat_post(body, message_type, kwargs.get("author_id"), kwargs.get("email_from"))
+        return super(MailChannel, self).message_post(
+            body=body, subject=subject, message_type=message_type, subtype=subtype, parent_id=parent_id,
+            attachments=attachments, content_subtype=content_subtype, **kwargs)
+
+    def _livechat_post(self, body, message_type, author_id=None, email_from=None):
+        """Post on a live chat conversation: the message, then the bus notifications, nothing more.
+
+        mail's message_post also looks for followers to notify, inbox entries and e-mails to send,
+        which a conversation has none of (its only follower is itself): about 20 queries a message.
+        The message is created as the caller (mail's access rules apply), its body sanitized.
+        """
+        self.ensure_one()
+        Message = self.env["mail.message"]
+        if author_id is None:
+            author_id = Message._get_default_author().id
+        if email_from is None:
+            email_from = Message._get_default_from()
+        message = Message.with_context(message_create_from_mail_mail=True).create({
+            "model": self._name,
+            "res_id": self.id,
+            "record_name": self.name,
+            "body": body,
+            "message_type": message_type,
+            "subtype_id": self.env.ref("mail.mt_comment").id,
+            "author_id": author_id,
+            "email_from": email_from,
+            "reply_to": email_from,
+            "channel_ids": [(4, self.id)],
+        })
+        self._notify(message)
+        return message
