@@ -5,8 +5,9 @@
 The sessions already in the database were made by the benchmark through the real HTTP routes;
 this copies them FACTOR - 1 times, in SQL, row by row as the ORM wrote them: the conversation
 (mail.channel, its alias, the operator's membership, its followers), the session (closed, with a
-new token) and every message with its channel and notification links. So every table and index a
-request touches grows ×FACTOR, in seconds. Columns are read from the database, so fields added to
+new token) and every message with its channel and notification links, the k-th copy dated k weeks
+earlier: a history that accumulated over months. So every table and index a request touches grows
+×FACTOR, in seconds. Columns are read from the database, so fields added to
 these models later are copied too. Then ANALYZE, as autovacuum would do after such a growth.
 """
 import sys
@@ -27,10 +28,12 @@ OVERRIDES = {
     "livechat_session": {"mail_channel_id": "(SELECT new_id FROM map_channel WHERE old_id = t.mail_channel_id)",
                          "access_token": "md5(random()::text) || md5(random()::text)",
                          "visitor_uid": "md5(random()::text)", "state": "'closed'",
-                         "end_date": "coalesce(t.end_date, t.start_date)"},
+                         "start_date": "t.start_date - %(age)s",
+                         "end_date": "coalesce(t.end_date, t.start_date) - %(age)s"},
     "mail_message": {"res_id": "(SELECT new_id FROM map_channel WHERE old_id = t.res_id)",
                      "parent_id": "(SELECT new_id FROM map_message WHERE old_id = t.parent_id)",
-                     "message_id": "'<' || md5(random()::text) || '@bench-history>'"},
+                     "message_id": "'<' || md5(random()::text) || '@bench-history>'",
+                     "date": "t.date - %(age)s"},
     "mail_message_res_partner_needaction_rel": {
         "mail_message_id": "(SELECT new_id FROM map_message WHERE old_id = t.mail_message_id)"},
 }
@@ -64,15 +67,18 @@ def columns(cr, table):
     return [row[0] for row in cr.fetchall()]
 
 
-def copy_rows(cr, table, map_name, source_sql):
-    """Copy the rows whose ids ``source_sql`` selects; map_name(old_id, new_id) says which copy is which."""
+def copy_rows(cr, table, map_name, source_sql, age):
+    """Copy the rows whose ids ``source_sql`` selects; map_name(old_id, new_id) says which copy is which.
+
+    ``age``: an SQL interval the copy's dates are moved back by.
+    """
     cr.execute('CREATE TEMP TABLE %s AS SELECT DISTINCT id AS old_id, 0 AS new_id FROM (%s) AS s(id) '
                'WHERE id IS NOT NULL' % (map_name, source_sql))
     cr.execute("UPDATE %s SET new_id = nextval(pg_get_serial_sequence(%%s, 'id'))" % map_name, (table,))
     cr.execute("CREATE INDEX ON %s (old_id)" % map_name)
     overrides = OVERRIDES.get(table, {})
     names = [name for name in columns(cr, table) if name != "id"]
-    values = [overrides.get(name, 't."%s"' % name) for name in names]
+    values = [overrides.get(name, 't."%s"' % name) % {"age": age} for name in names]
     cr.execute('INSERT INTO %s (id, %s) SELECT m.new_id, %s FROM %s t JOIN %s m ON m.old_id = t.id' % (
         table, ", ".join('"%s"' % name for name in names), ", ".join(values), table, map_name))
 
@@ -108,9 +114,9 @@ def grow(dbname, factor):
         with connection.cursor() as cr:
             before = count(cr)
             cr.execute("CREATE TEMP TABLE src_channel AS SELECT id FROM mail_channel WHERE channel_type = 'livechat'")
-            for _copy in range(factor - 1):
+            for copy in range(1, factor):
                 for table, map_name, source_sql in COPIES:
-                    copy_rows(cr, table, map_name, source_sql)
+                    copy_rows(cr, table, map_name, source_sql, "interval '%d days'" % (7 * copy))
                 cr.execute("UPDATE mail_alias a SET alias_force_thread_id = c.id, alias_parent_thread_id = c.id "
                            "FROM mail_channel c JOIN map_channel m ON m.new_id = c.id WHERE a.id = c.alias_id")
                 for table, mapped in RELATIONS:

@@ -10,11 +10,13 @@ from . import livechat_rate_limit
 from . import livechat_data_protection
 from . import livechat_geoip
 from . import ir_http
+from . import bus_bus
 from . import mail_channel
 from . import mail_channel_discuss
 from . import livechat_operator_presence
 from . import livechat_session_page
 from . import livechat_session_operator
+from . import livechat_session_membership
 from . import ir_config_parameter
 from . import res_users
 from . import website
