@@ -264,8 +264,32 @@ def _patch_modules_db(module):
     module.initialize = initialize_shipped_only
 
 
+# --------------------------------------------------------------------------
+# Not a Python 3.11 fix, a tuning: the prefork server's listen backlog
+# --------------------------------------------------------------------------
+LISTEN_BACKLOG = 128
+
+
+def _patch_prefork_backlog(module):
+    """Odoo's prefork server listens with a backlog of 8 per worker (16 with 2 workers): a burst
+    of visitors opening their chat at once got connection resets (bench/README.rst). Queue up to
+    LISTEN_BACKLOG connections, as a reverse proxy in front would."""
+    start = module.PreforkServer.start
+    if getattr(start, "_odoo_compat", False):
+        return
+
+    def start_with_backlog(self, *args, **kwargs):
+        result = start(self, *args, **kwargs)
+        if getattr(self, "socket", None):
+            self.socket.listen(max(LISTEN_BACKLOG, 8 * self.population))
+        return result
+    start_with_backlog._odoo_compat = True
+    module.PreforkServer.start = start_with_backlog
+
+
 def patch_odoo():
     """Patches applied to Odoo modules as soon as each is imported."""
+    when_imported("odoo.service.server", _patch_prefork_backlog)
     when_imported("odoo.tools.safe_eval", _patch_safe_eval)
     when_imported("odoo.addons.base.ir.ir_qweb.qweb", _patch_qweb)
     when_imported("odoo.addons.web.controllers.main", _patch_web_controllers)
