@@ -120,6 +120,7 @@ def test_kill_9_mid_conversation_loses_nothing_acknowledged(server, db_name):
                 return
             if response.status_code == 200:
                 acknowledged.append(text)
+            time.sleep(0.03)  # a fast typist, under the per-session rate limit until the kill
 
     writer = threading.Thread(target=keep_writing)
     writer.start()

@@ -128,8 +128,14 @@ def open_conversation(page, mail_channel_id):
     return item
 
 
-def is_bold(locator):
-    return int(locator.evaluate("e => getComputedStyle(e).fontWeight")) >= 700
+def wait_bold(page, channel_id, bold=True):
+    """Wait until the conversation's item in Discuss' sidebar is (or is not) shown in bold.
+
+    Checked inside the page in one go: the sidebar re-renders as notifications arrive."""
+    page.wait_for_function(
+        "([id, bold]) => { const item = document.querySelector(`.o_livechat_channel_item[data-channel-id='${id}']`);"
+        " return !!item && (parseInt(getComputedStyle(item).fontWeight, 10) >= 700) === bold; }",
+        arg=[channel_id, bold])
 
 
 def test_operator_answers_in_window_and_discuss(odoo, channel, operator_uid, page, page_errors, new_browser_page):
@@ -192,16 +198,14 @@ def test_operator_answers_in_window_and_discuss(odoo, channel, operator_uid, pag
     assert items.nth(0).get_attribute("data-channel-id") == str(second["mail_channel_id"][0])
     assert items.nth(1).get_attribute("data-channel-id") == str(first["mail_channel_id"][0])
     assert items.nth(0).locator("img.o_livechat_flag[src$='/ro.png']").count() == 1
-    first_item = operator.locator(".o_livechat_channel_item[data-channel-id='%d']" % first["mail_channel_id"][0])
-    assert not is_bold(first_item)
+    wait_bold(operator, first["mail_channel_id"][0], bold=False)
 
     # the first visitor writes again while the operator looks at his Inbox: bold
     say(window, "Can I change the delivery address?")
     operator.wait_for_function(
         "id => document.querySelector(`.o_livechat_channel_item[data-channel-id='${id}']`)"
         ".classList.contains('o_unread_message')", arg=first["mail_channel_id"][0])
-    first_item = operator.locator(".o_livechat_channel_item[data-channel-id='%d']" % first["mail_channel_id"][0])
-    assert is_bold(first_item)
+    wait_bold(operator, first["mail_channel_id"][0])
 
     # he opens it: the conversation and the visitor in the main pane, no longer bold
     open_conversation(operator, first["mail_channel_id"][0])
@@ -213,8 +217,7 @@ def test_operator_answers_in_window_and_discuss(odoo, channel, operator_uid, pag
     operator.wait_for_function(
         "id => !document.querySelector(`.o_livechat_channel_item[data-channel-id='${id}']`)"
         ".classList.contains('o_unread_message')", arg=first["mail_channel_id"][0])
-    assert not is_bold(operator.locator(
-        ".o_livechat_channel_item[data-channel-id='%d']" % first["mail_channel_id"][0]))
+    wait_bold(operator, first["mail_channel_id"][0], bold=False)
 
     # he chats from Discuss as in the window
     discuss_composer = content.locator(".o_composer_text_field:visible")
