@@ -181,6 +181,10 @@ def test_offline_form_when_nobody_is_available(page, base_url, odoo, page_errors
                    fields=["name", "email", "message", "state"])
     assert records == [{"id": records[0]["id"], "name": "Ana <Pop>", "email": "ana@example.com",
                         "message": "Do you deliver on Sundays?", "state": "new"}]
+    # the widget's browser id goes with it: erasing this visitor's data finds the message
+    browser_id = page.evaluate("() => JSON.parse(Object.entries(localStorage).find(([k]) => k.endsWith(':uid'))[1])")
+    stored = odoo("livechat.offline.message", "read", [records[0]["id"]], ["visitor_uid"])[0]["visitor_uid"]
+    assert browser_id and stored == browser_id
     assert not unexpected(page_errors), page_errors
 
 

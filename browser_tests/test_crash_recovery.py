@@ -51,7 +51,11 @@ class Visitor(object):
         self.token = token
 
     def api(self, path, payload):
+        """As the widget does: over the rate limit (the burst below), wait what the server says, once."""
         response = self.client.post("/livechat/api/" + path, content=json.dumps(dict(payload, token=self.token)))
+        if response.status_code == 429:
+            time.sleep(int(response.headers["Retry-After"]))
+            response = self.client.post("/livechat/api/" + path, content=json.dumps(dict(payload, token=self.token)))
         assert response.status_code == 200, response.text
         return response.json()
 

@@ -27,6 +27,10 @@ HOSTILE_TEXTS = ['<img src=x onerror="alert(1)">', "javascript:alert(1)", "\u202
                  "' OR 1=1 --", "%s", "%(x)s", "{0}", "../../etc/passwd", "\r\nSet-Cookie: x=1", "😀" * 50,
                  "a" * 5000, ""]
 EXAMPLES = 40
+# the other visitors' delivery latency under the flood, at most this many times the calm one: the
+# target is 2x (measured 0.7-2.1x on a busy 2-CPU machine); the margin keeps a loaded machine from
+# failing the test, while the 4-5x of a flood that is not held back still fails it
+MAX_FLOOD_SLOWDOWN = 3.0
 
 scalars = (st.none() | st.booleans() | st.integers() | st.integers(min_value=-2 ** 70, max_value=2 ** 70)
            | st.floats() | st.text(max_size=200) | st.sampled_from(HOSTILE_TEXTS))
@@ -201,9 +205,10 @@ def test_flood_from_one_address_leaves_other_visitors_served(server, odoo, chann
     """Ten threads from one address hammer open and post; three other visitors keep chatting.
 
     Functional: the flooder is refused (HTTP 429) once over the limits, and gets no more than
-    they allow; the others lose nothing and are never refused. The request rates and the delivery
-    latencies (post -> the visitor's own long-poll) are printed and written to flood.txt in the
-    logs, not asserted: the test machine is shared.
+    they allow; the others lose nothing and are never refused. Speed: the others' delivery latency
+    (post -> the visitor's own long-poll, p50) under the flood stays within MAX_FLOOD_SLOWDOWN of
+    the calm one, measured in the same run before and after the flood (a shared machine's load
+    changes). The request rates and latencies are printed and written to flood.txt in the logs.
     """
     limits = {"open": int(odoo.call("ir.config_parameter", "get_param", "livechat.rate_limit_open") or 60),
               "post": int(odoo.call("ir.config_parameter", "get_param", "livechat.rate_limit_post") or 60)}
@@ -250,28 +255,37 @@ def test_flood_from_one_address_leaves_other_visitors_served(server, odoo, chann
                 thread.join(timeout=60)
             flood_seconds = time.monotonic() - flood_started
         flooded = [latency for visitor in visitors for latency in visitor.latencies]
+        # calm again, in new sessions (the limits of a session allow 20 messages at once, then one a second)
+        after = [Visitor(client, open_session(client, odoo, channel_id, address), address) for address in addresses]
+        run_visitors(after, 10, "after")
+        visitors += after
+        calm_after = [latency for visitor in after for latency in visitor.latencies]
+        calm_before, calm = calm, calm + calm_after
 
     flood_requests = len(answers["open"]) + len(answers["post"])
     refused = answers["open"].count(429) + answers["post"].count(429)
+    slowdown = statistics.median(flooded) / statistics.median(calm) if calm and flooded else None
     report = ["flood: %d requests from one address in %.1f s (%.0f/s; the 3 other visitors together: %.0f/s), "
               "%d refused with 429; accepted: %d session openings, %d messages" % (
                   flood_requests, flood_seconds, flood_requests / flood_seconds, 3 * 10 * 2 / calm_seconds,
                   refused, answers["open"].count(200), answers["post"].count(200))]
     if calm and flooded:
-        report.append("delivery latency of the other visitors, p50 / max: calm %.0f / %.0f ms, under flood "
-                      "%.0f / %.0f ms (p50 ratio %.2f)" % (
-                          statistics.median(calm) * 1000, max(calm) * 1000, statistics.median(flooded) * 1000,
-                          max(flooded) * 1000, statistics.median(flooded) / statistics.median(calm)))
+        report.append("delivery latency of the other visitors, p50 / max: calm %.0f / %.0f ms (p50 before %.0f, "
+                      "after %.0f), under flood %.0f / %.0f ms (p50 ratio %.2f)" % (
+                          statistics.median(calm) * 1000, max(calm) * 1000, statistics.median(calm_before) * 1000,
+                          statistics.median(calm_after or calm) * 1000, statistics.median(flooded) * 1000,
+                          max(flooded) * 1000, slowdown))
     print("\n" + "\n".join(report))
     with open(os.path.join(server.logdir, "flood.txt"), "w") as handle:
         handle.write("\n".join(report) + "\n")
 
     failures = [failure for visitor in visitors for failure in visitor.failures]
     assert not failures, failures
-    assert len(calm) == 30 and len(flooded) == 30, "every message of the other visitors arrived"
+    assert len(calm) == 60 and len(flooded) == 30, "every message of the other visitors arrived"
     unexpected = [answer for kind in answers for answer in answers[kind] if answer not in (200, 429)]
     assert not unexpected, unexpected
     assert refused, "the flood went over the limits and was refused"
     # a sliding minute: at most twice the limit when the flood straddles two minutes
     assert answers["open"].count(200) <= 2 * limits["open"]
     assert answers["post"].count(200) < 2 * limits["post"]
+    assert slowdown <= MAX_FLOOD_SLOWDOWN, "\n".join(report)

@@ -56,5 +56,6 @@ class LivechatAfterChat(http.Controller):
             message=str_param(data, "message", 8000),
             page_url=str_param(data, "url", URL_MAX_LENGTH),
             country=request.env["livechat.geoip"]._country(remote_addr),
+            visitor_uid=str_param(data, "visitor_uid", 64),
         )
         return json_response({"message": _("Thank you! We received your message and will answer you by e-mail.")})

@@ -2,9 +2,12 @@
 import functools
 import json
 import logging
+import threading
+import time
 
 from psycopg2 import OperationalError
 
+import odoo
 from odoo import _
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import Response, request
@@ -16,17 +19,23 @@ MAX_BODY_BYTES = 64 * 1024
 JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")]
 # The routes a third-party page calls: anyone may call them, cookies are never used.
 PUBLIC_API = dict(type="http", auth="public", csrf=False, cors="*", methods=["POST", "OPTIONS"])
+# A client that keeps calling while refused gets its 429 this much later (threaded server), at most
+# this many at once: a script retrying in a loop then costs the server almost nothing.
+HOLD_BACK_SECONDS = 1.0
+HOLD_BACK_MAX_WAITING = 64
+_held_back = threading.BoundedSemaphore(HOLD_BACK_MAX_WAITING)
 
 
 class ApiError(Exception):
     """An answer with an HTTP error status and a readable, translated message."""
 
-    def __init__(self, status, code, message, headers=None):
+    def __init__(self, status, code, message, headers=None, hold_back=0):
         super(ApiError, self).__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or []
+        self.hold_back = hold_back
 
 
 class CookielessResponse(Response):
@@ -44,6 +53,28 @@ def json_response(data, status=200, headers=None):
 
 def error_response(status, code, message, headers=None):
     return json_response({"error": {"code": code, "message": message}}, status=status, headers=headers)
+
+
+def held_back(response, seconds):
+    """``response``, sent ``seconds`` later. The wait happens while the body is written, after Odoo
+    has closed the request's cursor: it holds a thread, no database connection. Not in a prefork
+    worker (it serves one request at a time) nor in tests; never more than HOLD_BACK_MAX_WAITING
+    at once (the others are answered at once)."""
+    if seconds <= 0 or (odoo.multi_process and not odoo.evented) or request.registry.in_test_mode():
+        return response
+    body = response.get_data()
+
+    def later():
+        if _held_back.acquire(blocking=False):
+            try:
+                time.sleep(seconds)
+            finally:
+                _held_back.release()
+        yield body
+
+    response.response = later()
+    response.headers["Content-Length"] = str(len(body))
+    return response
 
 
 def read_json_body():
@@ -102,7 +133,7 @@ def json_api(handler):
             return handler(self, data, *args, **kwargs)
         except ApiError as error:
             request.env.cr.rollback()
-            return error_response(error.status, error.code, error.message, error.headers)
+            return held_back(error_response(error.status, error.code, error.message, error.headers), error.hold_back)
         except (UserError, ValidationError) as error:
             request.env.cr.rollback()
             return error_response(400, "invalid", error.name if hasattr(error, "name") else str(error))
@@ -141,17 +172,44 @@ def str_param(data, key, max_length, required=False):
     return value[:max_length]
 
 
+def rate_limited(wait, repeated=False):
+    """The HTTP 429 answer: wait ``wait`` seconds (Retry-After) and try again. ``repeated``: the
+    client was refused already and did not wait: the answer is held back a moment."""
+    if wait > 1:
+        message = _("You are going too fast: please wait %d seconds and try again.") % wait
+    else:
+        message = _("You are going too fast: please wait a second and try again.")
+    return ApiError(429, "rate_limited", message, headers=[("Retry-After", str(wait))],
+                    hold_back=min(wait, HOLD_BACK_SECONDS) if repeated else 0)
+
+
 def check_rate(kind, key, param, default):
     """HTTP 429 with Retry-After when ``key`` (an IP, a session) went over the limit ``param`` per minute.
 
     Counted in the database (livechat.rate.limit), shared by every worker of the server. The count
-    is committed at once: call this before the handler writes anything.
+    is committed at once: call this before the handler writes anything. A key this process refused
+    a moment ago is refused again at once, without database work.
     """
+    check_recent_refusal(kind, key, param, default)
     wait = request.env["livechat.rate.limit"].sudo()._check_rate(kind, str(key), param, default)
     if wait:
-        raise ApiError(429, "rate_limited", _(
-            "You are going too fast: please wait %d seconds and try again.") % wait,
-            headers=[("Retry-After", str(wait))])
+        raise rate_limited(wait)
+
+
+def check_recent_refusal(kind, key, param, default):
+    """HTTP 429 (held back a moment), without any database work, when this process refused ``key``
+    a moment ago. ``check_rate`` starts with it; a route may also call it before its lookups."""
+    wait = request.env["livechat.rate.limit"].sudo()._recently_refused(kind, str(key), param, default)
+    if wait:
+        raise rate_limited(wait, repeated=True)
+
+
+def check_token_rate(kind, data, param, default):
+    """``check_rate`` keyed by the session token of the request body, checked before the session is
+    looked up. Without a plausible token nothing is counted: the route answers 403."""
+    token = data.get("token")
+    if isinstance(token, str) and 0 < len(token) <= 128:
+        check_rate(kind, token, param, default)
 
 
 def visitor_lang(requested=None):

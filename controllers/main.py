@@ -14,7 +14,7 @@ from odoo.tools import config
 from odoo.addons.bus.models.bus import dispatch
 
 from ..models.livechat_session import MESSAGE_MAX_LENGTH
-from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param
+from .common import PUBLIC_API, ApiError, check_rate, check_token_rate, int_param, json_api, json_response, str_param
 
 POLL_PATH = "/longpolling/livechat/poll"
 URL_MAX_LENGTH = 2048
@@ -75,6 +75,7 @@ class LivechatApi(http.Controller):
     @json_api
     def init(self, data):
         """How the widget shows on a page: rule for the page and the visitor's country, texts, colours."""
+        check_rate("init", self._remote_addr(), "livechat.rate_limit_init", 300)
         channel = self._channel(data)
         url = str_param(data, "url", URL_MAX_LENGTH)
         country_code = request.env["livechat.geoip"]._country_code(self._remote_addr())
@@ -86,8 +87,8 @@ class LivechatApi(http.Controller):
     @json_api
     def session_open(self, data):
         """Start a conversation with an available operator, or say that nobody is available."""
-        channel = self._channel(data)
         check_rate("open", self._remote_addr(), "livechat.rate_limit_open", 60)
+        channel = self._channel(data)
         url = str_param(data, "url", URL_MAX_LENGTH)
         visitor_name = str_param(data, "visitor_name", 64).strip()
         if not visitor_name and request.session.uid and not request.env.user._is_public():
@@ -150,6 +151,7 @@ class LivechatApi(http.Controller):
     @json_api
     def poll(self, data):
         """Wait (up to ~50 s) for events of the visitor's session on Odoo's bus."""
+        check_token_rate("poll", data, "livechat.rate_limit_poll", 120)
         session = self._session(data)
         last = int_param(data, "last", required=False) or 0
         channel = session._bus_channel()

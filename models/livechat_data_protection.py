@@ -6,6 +6,8 @@ from datetime import timedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
+from .livechat_session_chatbot import is_valid_email
+
 _logger = logging.getLogger(__name__)
 
 RETENTION_PARAM = "livechat.retention_days"
@@ -48,6 +50,26 @@ class LivechatSession(models.Model):
         if uids:
             sessions |= self.sudo().search([("visitor_uid", "in", uids)])
         return sessions
+
+    def _visitor_emails(self):
+        """The e-mail addresses the visitors of these sessions gave: to the chatbot, for a transcript."""
+        sessions = self.sudo()
+        answers = self.env["livechat.session.answer"].sudo().search([("session_id", "in", sessions.ids)])
+        emails = {value.strip() for value in answers.mapped("value") if is_valid_email(value.strip())}
+        # transcripts still in the mail queue (sent ones are deleted)
+        mails = self.env["mail.mail"].sudo().search([
+            ("model", "=", "livechat.session"), ("res_id", "in", sessions.ids)])
+        emails.update(address for address in mails.mapped("email_to") if address)
+        return emails
+
+    def _visitor_offline_messages(self):
+        """The offline messages of the visitors of these sessions: from the same browser, or left with an
+        e-mail address they gave (in a session or in an offline message from their browser)."""
+        uids = [uid for uid in self.sudo().mapped("visitor_uid") if uid]
+        Offline = self.env["livechat.offline.message"]
+        from_browser = Offline._of_visitors(visitor_uids=uids)
+        emails = self._visitor_emails() | set(from_browser.mapped("email"))
+        return Offline._of_visitors(visitor_uids=uids, emails=emails)
 
     def _erase(self):
         """Delete these sessions with their conversations, messages, e-mails, attachments and bus events."""
@@ -108,6 +130,11 @@ class LivechatVisitorErase(models.TransientModel):
         help="The selected sessions and every other session of the same visitors (same browser).")
     erased_session_count = fields.Integer(string="Sessions", compute="_compute_erased")
     erased_message_count = fields.Integer(string="Messages", compute="_compute_erased")
+    erased_offline_message_ids = fields.Many2many(
+        "livechat.offline.message", string="Offline Messages to Erase", compute="_compute_erased",
+        help="The messages these visitors left on the offline form, from the same browser or with an e-mail "
+             "address they gave.")
+    erased_offline_message_count = fields.Integer(string="Offline Messages", compute="_compute_erased")
 
     @api.depends("session_ids")
     def _compute_erased(self):
@@ -118,14 +145,19 @@ class LivechatVisitorErase(models.TransientModel):
             wizard.erased_message_count = self.env["mail.message"].sudo().search_count([
                 ("model", "=", "mail.channel"), ("res_id", "in", sessions.mapped("mail_channel_id").ids),
             ]) if sessions else 0
+            offline = sessions._visitor_offline_messages()
+            wizard.erased_offline_message_ids = offline
+            wizard.erased_offline_message_count = len(offline)
 
     def action_erase(self):
         """Erase the sessions, conversations and messages of the selected sessions' visitors."""
         self.ensure_one()
         self.env["livechat.session"]._check_can_erase()
         sessions = self.session_ids._visitor_sessions()
+        offline_count = sessions._visitor_offline_messages()._erase()
         count = sessions._erase()
-        _logger.info("Live chat: %s erased the data of a visitor (%d sessions)", self.env.user.login, count)
+        _logger.info("Live chat: %s erased the data of a visitor (%d sessions, %d offline messages)",
+                     self.env.user.login, count, offline_count)
         return {
             "type": "ir.actions.act_window",
             "name": _("Sessions"),

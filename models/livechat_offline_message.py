@@ -24,6 +24,9 @@ class LivechatOfflineMessage(models.Model):
     message = fields.Text(string="Message", required=True, readonly=True)
     page_url = fields.Char(string="Sent from Page", readonly=True)
     country_id = fields.Many2one("res.country", string="Country", readonly=True)
+    visitor_uid = fields.Char(
+        string="Visitor Browser", index=True, readonly=True, copy=False,
+        help="Random id kept by the visitor's browser: erasing the visitor's data erases this message too.")
     state = fields.Selection([
         ("new", "To Answer"),
         ("done", "Answered"),
@@ -49,7 +52,7 @@ class LivechatOfflineMessage(models.Model):
                 raise ValidationError(_("Your message is too long: at most %d characters.") % MESSAGE_MAX_LENGTH)
 
     @api.model
-    def _create_from_visitor(self, channel, name, email, message, page_url=None, country=None):
+    def _create_from_visitor(self, channel, name, email, message, page_url=None, country=None, visitor_uid=None):
         """Record a visitor's offline message and notify the channel's operators. Returns it (sudo)."""
         record = self.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create({
             "channel_id": channel.id,
@@ -58,6 +61,7 @@ class LivechatOfflineMessage(models.Model):
             "message": (message or "").strip(),
             "page_url": page_url or False,
             "country_id": country.id if country else False,
+            "visitor_uid": visitor_uid or False,
         })
         record._notify_operators()
         return record
@@ -74,6 +78,27 @@ class LivechatOfflineMessage(models.Model):
                 % {"name": record.name, "channel": record.channel_id.name},
                 author_id=False, email_from=formataddr((record.name, record.email)),
                 partner_ids=partners.ids, message_type="comment", subtype="mail.mt_comment")
+
+    @api.model
+    def _of_visitors(self, visitor_uids=(), emails=()):
+        """The messages (sudo) left from these browsers or with these e-mail addresses (any case)."""
+        visitor_uids = [uid for uid in visitor_uids if uid]
+        emails = list({email.strip().lower() for email in emails if email and email.strip()})
+        if not visitor_uids and not emails:
+            return self.sudo().browse()
+        self.env.cr.execute(
+            "SELECT id FROM livechat_offline_message WHERE visitor_uid IN %s OR lower(trim(email)) IN %s",
+            (tuple(visitor_uids) or (None,), tuple(emails) or (None,)))
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+
+    def _erase(self):
+        """Delete these messages with their notifications, e-mails, followers and attachments."""
+        records = self.sudo().exists()
+        if records:
+            self.env["ir.attachment"].sudo().search([
+                ("res_model", "=", self._name), ("res_id", "in", records.ids)]).unlink()
+            records.unlink()  # mail.thread: their mail.message (and queued mail.mail) and followers go too
+        return len(records)
 
     def action_mark_done(self):
         self.write({"state": "done", "user_id": self.env.uid})

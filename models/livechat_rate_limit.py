@@ -1,25 +1,83 @@
 """Rate limits of the public live chat routes, counted in PostgreSQL.
 
 The counters live in the database, not in the memory of one server process, so that every
-worker of a prefork server (and every server on the same database) shares them. A check is one
-``INSERT ... ON CONFLICT DO UPDATE``, committed at once with the request's (still empty)
-transaction: the count survives the rollback of a request that is refused or fails, the
-counter's row lock is released at once (a flood from one address does not queue on it), and no
-second database connection is needed. Its commit does not wait for the disk: a counter lost in
-a crash is harmless.
+worker of a prefork server (and every server on the same database) shares them. A check ends
+the request's transaction (it has only read so far) and counts with one ``INSERT ... ON
+CONFLICT DO UPDATE`` in a short READ COMMITTED transaction of its own, on the same connection:
+concurrent requests of one key wait for each other's row lock instead of failing with a
+serialization error (as they would in Odoo's REPEATABLE READ), the count survives the rollback
+of a request that is refused or fails, and the lock is released at once. Its commit does not
+wait for the disk: a counter lost in a crash is harmless.
 
 The window is a sliding minute, estimated from two fixed one-minute buckets (the previous
-minute weighted by the part of it still inside the window). Keys are hashed with the
-database secret: no IP address is stored.
+minute weighted by the part of it still inside the window). Within a minute, the allowance
+comes as a burst (``burst_size``), then evenly from the key's first request of the minute (a
+limit of 60 allows 20 at once, then one a second). Keys are hashed with the database secret:
+no IP address is stored.
+
+Once the database has refused a key, this process remembers it until the Retry-After it gave
+(bounded, thread-safe), and refuses the key's next requests before any database work: a flood
+from one address costs little more than the answers it gets.
 """
 import hashlib
 import math
+import threading
 import time
 
 from odoo import api, fields, models
 
 WINDOW_SECONDS = 60
 KEEP_BUCKETS = 2
+BLOCKED_MAX_KEYS = 10000
+
+
+def burst_size(limit):
+    """Requests of a minute's ``limit`` allowed at once (a third of it, at least 10); the others
+    come evenly over the minute. A flood within the limits does not land all at once."""
+    return max(limit // 3, min(limit, 10))
+
+
+class BlockedKeys(object):
+    """Keys the database counter refused, and until when, in this process's memory.
+
+    An entry is honoured only while the limit is not raised above the one it was refused under
+    (lifting a limit takes effect at once). At most ``max_keys`` entries: the expired ones go
+    first, then the oldest.
+    """
+
+    def __init__(self, max_keys=BLOCKED_MAX_KEYS):
+        self.max_keys = max_keys
+        self._until = {}
+        self._lock = threading.Lock()
+
+    def wait(self, key, limit, now):
+        """Seconds ``key`` is still refused under ``limit`` (0: ask the database)."""
+        with self._lock:
+            entry = self._until.get(key)
+            if entry is None:
+                return 0
+            until, blocked_limit = entry
+            if until <= now or limit > blocked_limit:
+                del self._until[key]
+                return 0
+        return max(1, int(math.ceil(until - now)))
+
+    def block(self, key, limit, until, now):
+        with self._lock:
+            self._until.pop(key, None)
+            if len(self._until) >= self.max_keys:
+                for old in [old for old, entry in self._until.items() if entry[0] <= now]:
+                    del self._until[old]
+                while len(self._until) >= self.max_keys:
+                    del self._until[next(iter(self._until))]
+            self._until[key] = (until, limit)
+
+    def clear(self):
+        with self._lock:
+            self._until.clear()
+
+
+BLOCKED = BlockedKeys()
 
 
 class LivechatRateLimit(models.Model):
@@ -32,6 +90,7 @@ class LivechatRateLimit(models.Model):
     key = fields.Char(required=True, help="Hash of the limit's kind and of the IP address or session.")
     bucket = fields.Integer(required=True, help="Minutes since 1970-01-01 (UTC).")
     hits = fields.Integer(required=True, default=0)
+    started = fields.Float(help="When the minute's first request came (seconds since 1970).")
 
     _sql_constraints = [
         ("key_bucket_unique", "unique(key, bucket)", "One counter per key and minute."),
@@ -52,33 +111,62 @@ class LivechatRateLimit(models.Model):
         return hashlib.sha256(("%s\x00%s\x00%s" % (secret, kind, key)).encode("utf-8")).hexdigest()[:40]
 
     @api.model
-    def _hit(self, kind, key, limit, now=None, synchronous=True):
-        """Count one request of ``kind`` from ``key`` in this transaction.
+    def _hit(self, kind, key, limit, now=None, isolated=False):
+        """Count one request of ``kind`` from ``key``.
 
         Returns 0 when it is within ``limit`` per minute, else the seconds to wait before retrying.
-        ``synchronous=False``: the commit of this transaction will not wait for the disk.
+        ``isolated``: commit the current transaction, then count in a READ COMMITTED transaction of
+        its own, committed at once without waiting for the disk; else count in the current one.
         """
         if limit <= 0:
             return 0
         now = time.time() if now is None else now
         bucket = int(now // WINDOW_SECONDS)
-        # one round trip: the setting (when asked) and the counter
-        self.env.cr.execute(("" if synchronous else "SET LOCAL synchronous_commit TO OFF; ") + """
+        params = {"key": self._hash_key(kind, key), "bucket": bucket, "now": now}  # may read: before the commit
+        settings = ""
+        cr = self.env.cr
+        if isolated:
+            cr.commit()  # pylint: disable=invalid-commit
+            # the test cursor is one transaction with savepoints: its isolation cannot change
+            if not self.env.registry.in_test_mode():
+                settings = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF; "
+        # one round trip: the settings of the transaction and the counter
+        cr.execute(settings + """
             WITH hit AS (
-                INSERT INTO livechat_rate_limit (key, bucket, hits) VALUES (%(key)s, %(bucket)s, 1)
+                INSERT INTO livechat_rate_limit (key, bucket, hits, started)
+                VALUES (%(key)s, %(bucket)s, 1, %(now)s)
                 ON CONFLICT (key, bucket) DO UPDATE SET hits = livechat_rate_limit.hits + 1
-                RETURNING hits
+                RETURNING hits, started
             )
-            SELECT (SELECT hits FROM hit),
+            SELECT (SELECT hits FROM hit), (SELECT started FROM hit),
                    COALESCE((SELECT hits FROM livechat_rate_limit
                               WHERE key = %(key)s AND bucket = %(bucket)s - 1), 0)
-        """, {"key": self._hash_key(kind, key), "bucket": bucket})
-        current, previous = self.env.cr.fetchone()
+        """, params)
+        current, started, previous = cr.fetchone()
+        if isolated:
+            cr.commit()  # pylint: disable=invalid-commit
         elapsed = now - bucket * WINDOW_SECONDS
         estimate = current + previous * (1.0 - elapsed / WINDOW_SECONDS)
-        if estimate <= limit:
+        if estimate > limit:
+            return max(1, int(math.ceil(WINDOW_SECONDS - elapsed)))
+        # the minute's allowance is not spent at once: a burst, then evenly from the minute's first request
+        since = now - (started if started is not None else bucket * WINDOW_SECONDS)
+        paced = (current - burst_size(limit)) * WINDOW_SECONDS / float(limit) - since
+        if paced > 0:
+            return max(1, int(math.ceil(min(paced, WINDOW_SECONDS - elapsed))))
+        return 0
+
+    @api.model
+    def _blocked_key(self, kind, key):
+        return (self.env.cr.dbname, kind, key)
+
+    @api.model
+    def _recently_refused(self, kind, key, param, default):
+        """Seconds to wait when this process refused ``key`` a moment ago, else 0. No database work."""
+        limit = self._limit(param, default)
+        if limit <= 0:
             return 0
-        return max(1, int(math.ceil(WINDOW_SECONDS - elapsed)))
+        return BLOCKED.wait(self._blocked_key(kind, key), limit, time.time())
 
     @api.model
     def _check_rate(self, kind, key, param, default):
@@ -87,12 +175,19 @@ class LivechatRateLimit(models.Model):
         The limit per minute is the system parameter ``param`` (``default`` when unset; 0: no limit).
         Returns 0 when the request is allowed, else the seconds the client should wait (HTTP
         Retry-After). Commits the current transaction: call it before anything else is written.
+        A key refused a moment ago is refused again from memory, without being counted.
         """
         limit = self._limit(param, default)
         if limit <= 0:
             return 0
-        wait = self._hit(kind, key, limit, synchronous=False)
-        self.env.cr.commit()  # pylint: disable=invalid-commit
+        blocked_key = self._blocked_key(kind, key)
+        wait = BLOCKED.wait(blocked_key, limit, time.time())
+        if wait:
+            return wait
+        wait = self._hit(kind, key, limit, isolated=True)
+        if wait:
+            now = time.time()
+            BLOCKED.block(blocked_key, limit, now + wait, now)
         return wait
 
     @api.model

@@ -73,7 +73,8 @@ class LivechatOfflineMessage(models.Model):
 
     @api.model
     def _create_from_visitor(self, channel, *args, **kwargs):
-        for name, clean in (("name", clean_line), ("message", clean_text), ("page_url", clean_url)):
+        for name, clean in (("name", clean_line), ("message", clean_text), ("page_url", clean_url),
+                            ("visitor_uid", VISITOR_ARGUMENTS["visitor_uid"])):
             if kwargs.get(name):
                 kwargs[name] = clean(kwargs[name]) or None
         return super(LivechatOfflineMessage, self)._create_from_visitor(channel, *args, **kwargs)

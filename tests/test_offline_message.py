@@ -127,6 +127,16 @@ class TestOfflineMessageApi(AfterChatHttpCase):
         self.assertEqual(record.message, "Do you ship to Iasi?")
         self.assertEqual(record.page_url, "https://shop.example.com/shop")
 
+    def test_the_visitors_browser_id_is_kept(self):
+        """The widget sends its browser id with the form: erasing the visitor's data finds the message."""
+        status, body = self.api("/livechat/api/offline/send", {
+            "channel_id": self.channel.id, "name": "Ana", "email": "ana@example.com", "message": "Hi",
+            "visitor_uid": "ana-browser\u202e"})
+        self.assertEqual(status, 200, body)
+        record = self.env["livechat.offline.message"].sudo().search([("channel_id", "=", self.channel.id)])
+        self.assertEqual(record.visitor_uid, "ana-browser", "stored as clean text")
+        self.assertEqual(self.env["livechat.offline.message"]._of_visitors(visitor_uids=["ana-browser"]), record)
+
     def test_bad_input_gets_a_readable_error_and_no_record(self):
         status, body = self.api("/livechat/api/offline/send", {
             "channel_id": self.channel.id, "name": "Ana", "email": "ana-at-example", "message": "Hi"})

@@ -116,6 +116,44 @@ class TestEraseVisitor(DataProtectionMixin, common.TransactionCase):
             self.assertFalse(self.env["bus.bus"].sudo().search_count([("channel", "like", token)]))
         self.assert_kept(self.other)
 
+    def _offline(self, name, email, visitor_uid=None):
+        return self.env["livechat.offline.message"]._create_from_visitor(
+            self.channel, name, email, "Call me, %s here" % name, visitor_uid=visitor_uid)
+
+    def test_erase_takes_the_visitors_offline_messages(self):
+        """Left from the visitor's browser, or with an e-mail address the visitor gave: erased too."""
+        self.second._send_transcript("dana@example.com")
+        self.env["livechat.session.answer"].sudo().create({
+            "session_id": self.first.id, "question": "Your e-mail address?", "value": "dana_pop@example.org"})
+        from_browser = self._offline("Dana", "d.work@example.net", visitor_uid="dana-browser")
+        by_transcript_email = self._offline("Dana", "DANA@example.com", visitor_uid="dana-phone")
+        by_chatbot_email = self._offline("D. Pop", "dana_pop@example.org")
+        by_browser_email = self._offline("Dana", "d.work@example.net", visitor_uid="dana-tablet")
+        lookalike = self._offline("Dan", "danaXpop@example.org")  # "_" is no wildcard
+        others = self._offline("Someone Else", "someone@example.com", visitor_uid="other-browser")
+        erased = from_browser | by_transcript_email | by_chatbot_email | by_browser_email
+        message_ids = erased.mapped("message_ids").ids
+        self.assertTrue(message_ids, "the operators were notified")
+
+        action = self.second.sudo(self.manager).action_erase_visitor_data()
+        wizard = self.env[action["res_model"]].sudo(self.manager).browse(action["res_id"])
+        self.assertEqual(wizard.erased_offline_message_ids, erased)
+        self.assertEqual(wizard.erased_offline_message_count, 4)
+        wizard.action_erase()
+
+        self.assertFalse(erased.exists())
+        self.assertFalse(self.env["mail.message"].sudo().browse(message_ids).exists())
+        self.assertFalse(self.env["mail.message"].sudo().search([("body", "ilike", "Call me, Dana here")]))
+        self.assertEqual((lookalike | others).exists(), lookalike | others)
+        self.assert_kept(self.other)
+
+    def test_visitor_without_email_or_offline_message(self):
+        others = self._offline("Someone Else", "someone@example.com", visitor_uid="other-browser")
+        wizard = self.env["livechat.visitor.erase"].sudo(self.manager).create({"session_ids": [(6, 0, self.first.ids)]})
+        self.assertFalse(wizard.erased_offline_message_ids)
+        wizard.action_erase()
+        self.assertTrue(others.exists())
+
     def test_session_without_browser_id_is_erased_alone(self):
         lone = self._visitor_session("Lone")
         action = lone.sudo(self.manager).action_erase_visitor_data()

@@ -1,8 +1,15 @@
 """Limits: per-IP and per-session rate limits (HTTP 429 + Retry-After), size caps, input that cannot be stored."""
+import threading
+import uuid
+
+from psycopg2.extensions import TransactionRollbackError
+
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import ValidationError
 from odoo.tests import common
+from odoo.tools import mute_logger
 
-from ..models.livechat_rate_limit import WINDOW_SECONDS
+from ..models.livechat_rate_limit import BLOCKED, WINDOW_SECONDS, BlockedKeys, burst_size
 from ..models.livechat_session import MESSAGE_MAX_LENGTH
 from .security_common import SecurityHttpCase, SecurityMixin
 
@@ -31,6 +38,18 @@ class TestRateLimitCounter(common.TransactionCase):
         # two minutes later, all is forgotten
         self.assertEqual(hit("open", "203.0.113.7", 3, now=MINUTE + 3 * WINDOW_SECONDS), 0)
 
+    def test_a_minutes_allowance_is_not_spent_at_once(self):
+        """A third of it at once (at least 10), then evenly from the key's first request of the minute."""
+        self.assertEqual([burst_size(limit) for limit in (3, 10, 30, 60, 300)], [3, 10, 10, 20, 100])
+        hit, now = self.Limit._hit, MINUTE + 5
+        self.assertEqual([hit("post", "session-1", 60, now=now) for _i in range(20)], [0] * 20)
+        self.assertEqual(hit("post", "session-1", 60, now=now), 1, "then one a second")
+        self.assertEqual(hit("post", "session-1", 60, now=now + 2), 0)
+        self.assertEqual(hit("post", "session-1", 60, now=now + 2), 1)
+        self.assertEqual(hit("post", "session-2", 60, now=now + 2), 0, "another session has its own allowance")
+        # a key that starts late in the minute still gets its burst, then the same pace
+        self.assertEqual([hit("post", "session-3", 60, now=MINUTE + 50) for _i in range(21)], [0] * 20 + [1])
+
     def test_no_limit_and_no_address_stored(self):
         self.assertEqual([self.Limit._hit("open", "203.0.113.8", 0) for _i in range(50)], [0] * 50)
         self.Limit._hit("open", "203.0.113.8", 5)
@@ -45,6 +64,28 @@ class TestRateLimitCounter(common.TransactionCase):
         self.env["ir.config_parameter"].set_param("livechat.rate_limit_test", "-3")
         self.assertEqual(self.Limit._limit("livechat.rate_limit_test", 7), 0)
 
+    def test_defaults_are_generous_for_page_views_and_long_polls(self):
+        params = self.env["ir.config_parameter"].sudo()
+        self.assertEqual(params.get_param("livechat.rate_limit_init"), "300")
+        self.assertEqual(params.get_param("livechat.rate_limit_poll"), "120")
+
+    def test_refused_keys_in_memory(self):
+        blocked = BlockedKeys(max_keys=3)
+        blocked.block("a", 5, until=MINUTE + 30, now=MINUTE)
+        self.assertEqual(blocked.wait("a", 5, MINUTE + 10), 20)
+        self.assertEqual(blocked.wait("a", 3, MINUTE + 10), 20, "a lower limit still refuses")
+        self.assertEqual(blocked.wait("b", 5, MINUTE + 10), 0, "another key is not refused")
+        self.assertEqual(blocked.wait("a", 6, MINUTE + 10), 0, "a raised limit takes effect at once")
+        self.assertEqual(blocked.wait("a", 5, MINUTE + 10), 0, "and forgets the key")
+        blocked.block("a", 5, until=MINUTE + 30, now=MINUTE)
+        self.assertEqual(blocked.wait("a", 5, MINUTE + 30), 0, "refused until Retry-After only")
+        # bounded: the expired keys go first, then the oldest
+        for number, until in enumerate((MINUTE + 5, MINUTE + 50, MINUTE + 50, MINUTE + 50)):
+            blocked.block("k%d" % number, 5, until=until, now=MINUTE + 10)
+        self.assertEqual([blocked.wait("k%d" % number, 5, MINUTE + 10) for number in range(4)], [0, 40, 40, 40])
+        blocked.block("k4", 5, until=MINUTE + 50, now=MINUTE + 10)
+        self.assertEqual([blocked.wait("k%d" % number, 5, MINUTE + 10) for number in range(5)], [0, 0, 40, 40, 40])
+
     def test_old_counters_are_forgotten(self):
         self.Limit._hit("open", "203.0.113.9", 5, now=MINUTE)
         self.Limit._gc_counters()
@@ -54,8 +95,85 @@ class TestRateLimitCounter(common.TransactionCase):
 
 @common.at_install(False)
 @common.post_install(True)
+class TestRateLimitConcurrency(common.TransactionCase):
+    """Many requests of one key at once, each in its own transaction as a request is: none fails."""
+
+    THREADS = 8
+
+    def setUp(self):
+        super(TestRateLimitConcurrency, self).setUp()
+        self.key = "203.0.113.%s" % uuid.uuid4().hex
+        self.addCleanup(self._forget_key)
+        # the counter row exists already, as under a flood
+        self.assertEqual(self._in_new_transaction(lambda env: env["livechat.rate.limit"]._check_rate(
+            "race", self.key, "livechat.rate_limit_race", 1000)), 0)
+
+    def _in_new_transaction(self, function):
+        with api.Environment.manage(), self.registry.cursor() as cr:
+            return function(api.Environment(cr, SUPERUSER_ID, {}))
+
+    def _forget_key(self):
+        def forget(env):
+            env.cr.execute("DELETE FROM livechat_rate_limit WHERE key = %s",
+                           (env["livechat.rate.limit"]._hash_key("race", self.key),))
+        self._in_new_transaction(forget)
+
+    def _hits(self):
+        def hits(env):
+            env.cr.execute("SELECT sum(hits) FROM livechat_rate_limit WHERE key = %s",
+                           (env["livechat.rate.limit"]._hash_key("race", self.key),))
+            return env.cr.fetchone()[0]
+        return self._in_new_transaction(hits)
+
+    def _race(self, count):
+        """``count(env)`` in THREADS transactions that have all read something (Odoo's REPEATABLE READ
+        snapshot is taken) before any of them counts. Returns the errors raised."""
+        barrier = threading.Barrier(self.THREADS)
+        errors = []
+
+        def request():
+            try:
+                with api.Environment.manage(), self.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    cr.execute("SELECT count(*) FROM res_users")  # a request reads before it counts
+                    barrier.wait(timeout=60)
+                    count(env)
+            except Exception as error:  # pylint: disable=broad-except
+                errors.append(error)
+
+        threads = [threading.Thread(target=request) for _i in range(self.THREADS)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        return errors
+
+    def test_counting_inside_the_request_transaction_would_fail(self):
+        """The situation the check must survive: counted in the request's snapshot, it fails."""
+        with mute_logger("odoo.sql_db"):
+            errors = self._race(lambda env: env["livechat.rate.limit"]._hit("race", self.key, 1000))
+        self.assertTrue(errors)
+        self.assertTrue(all(isinstance(error, TransactionRollbackError) for error in errors), errors)
+
+    def test_concurrent_checks_never_fail(self):
+        answers = []
+        errors = self._race(lambda env: answers.append(env["livechat.rate.limit"]._check_rate(
+            "race", self.key, "livechat.rate_limit_race", 1000)))
+        self.assertEqual(errors, [])
+        self.assertEqual(answers, [0] * self.THREADS)
+        self.assertEqual(self._hits(), 1 + self.THREADS, "every request was counted")
+
+
+@common.at_install(False)
+@common.post_install(True)
 class TestRateLimitHttp(SecurityHttpCase):
     """Over the limit: HTTP 429, a readable JSON error, Retry-After; other visitors are not affected."""
+
+    def setUp(self):
+        super(TestRateLimitHttp, self).setUp()
+        # the refusals a test remembers in memory are its own (its database counters are rolled back)
+        BLOCKED.clear()
+        self.addCleanup(BLOCKED.clear)
 
     def set_limit(self, param, value):
         self.env["ir.config_parameter"].set_param(param, str(value))
@@ -99,7 +217,8 @@ class TestRateLimitHttp(SecurityHttpCase):
         self.assert_rate_limited(self.post("/livechat/api/session/post", {"token": second, "body": "b"}))
 
     def test_refused_requests_still_count(self):
-        """The count is committed before the request is answered: a refused request (rolled back) counts."""
+        """The count is committed before the request is answered: a refused request (rolled back) counts.
+        Once refused, the session is refused from memory until Retry-After, without database work."""
         self.set_limit("livechat.rate_limit_post", 2)
         token = self.open_session()["token"]
         session_id = self.session_of(token).id
@@ -109,7 +228,34 @@ class TestRateLimitHttp(SecurityHttpCase):
             self.assert_rate_limited(self.post("/livechat/api/session/post", {"token": token, "body": "hi"}))
         key = self.env["livechat.rate.limit"]._hash_key("post", str(session_id))
         self.env.cr.execute("SELECT sum(hits) FROM livechat_rate_limit WHERE key = %s", (key,))
-        self.assertEqual(self.env.cr.fetchone()[0], 5)
+        self.assertEqual(self.env.cr.fetchone()[0], 3, "the first refusal counted, the next ones came from memory")
+        # lifting the limit takes effect at once
+        self.set_limit("livechat.rate_limit_post", 0)
+        self.assertEqual(self.post("/livechat/api/session/post", {"token": token, "body": "hi"}).status_code, 200)
+
+    def test_widget_start_per_ip(self):
+        self.set_limit("livechat.rate_limit_init", 2)
+        payload = {"channel_id": self.channel.id, "url": "https://shop.example.com/"}
+        for _i in range(2):
+            self.assertEqual(self.post("/livechat/api/init", payload).status_code, 200)
+        self.assert_rate_limited(self.post("/livechat/api/init", payload))
+        self.assert_rate_limited(self.post("/livechat/api/init", {"channel_id": 0}))  # before any lookup
+        self.proxy_mode()
+        response = self.post("/livechat/api/init", payload, headers=self.from_ip("198.51.100.21"))
+        self.assertEqual(response.status_code, 200, "another address still gets its widget")
+
+    def test_long_poll_per_session(self):
+        self.set_limit("livechat.rate_limit_poll", 3)
+        first, second = self.open_session(), self.open_session()
+        for _i in range(3):
+            response = self.post("/longpolling/livechat/poll", {"token": first["token"], "last": first["cursor"]})
+            self.assertEqual(response.status_code, 200, response.text)
+        self.assert_rate_limited(self.post("/longpolling/livechat/poll", {"token": first["token"], "last": 0}))
+        response = self.post("/longpolling/livechat/poll", {"token": second["token"], "last": second["cursor"]})
+        self.assertEqual(response.status_code, 200, "another session of the same address still polls")
+        for payload in ({"token": "x" * 200}, {"token": ["a"]}, {}):
+            response = self.post("/longpolling/livechat/poll", payload)
+            self.assertEqual(response.status_code, 403, "no plausible token: nothing counted, unknown session")
 
     def test_limits_can_be_lifted(self):
         self.set_limit("livechat.rate_limit_open", 0)
