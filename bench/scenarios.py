@@ -149,9 +149,11 @@ class Bench:
     async def conversation(self, visitor):
         """(operator, mail.channel id) of the visitor's session, once the operator was told about it.
 
+        A conversation starts with the visitor's first message (untimed): the operator is told then.
         A "new conversation" notification the operator never got is recorded (the benchmark fails)
         and the conversation is then looked up on the server, so that delivery is still measured.
         """
+        await visitor.post("Hello")
         try:
             return await find_conversation(self.operators, visitor, DELIVERY_TIMEOUT)
         except ScenarioError as error:

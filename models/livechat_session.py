@@ -11,6 +11,10 @@ from odoo.tools import plaintext2html
 MESSAGE_MAX_LENGTH = 4000
 HISTORY_LIMIT = 200
 ABANDONED_AFTER = timedelta(hours=24)
+# an opened chat in which the visitor has not written yet: counts in its operator's load this long,
+# and is closed after SILENT_CLOSED_AFTER
+UNANSWERED_OPENING_COUNTS = timedelta(minutes=10)
+SILENT_CLOSED_AFTER = timedelta(hours=1)
 BLOCK_TAGS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
 
 
@@ -174,11 +178,14 @@ class LivechatSession(models.Model):
             if previous:
                 return previous
         load = dict.fromkeys(operators.ids, 0)
+        # a session counts once its visitor wrote, or while he may still write his first message
         self.env.cr.execute("""
             SELECT operator_id, count(*) FROM livechat_session
              WHERE state = 'open' AND operator_id IN %s
+               AND (mail_channel_id IS NOT NULL OR start_date > %s)
           GROUP BY operator_id
-        """, (tuple(operators.ids),))
+        """, (tuple(operators.ids), fields.Datetime.to_string(
+            fields.Datetime.from_string(fields.Datetime.now()) - UNANSWERED_OPENING_COUNTS)))
         load.update(dict(self.env.cr.fetchall()))
         fewest = min(load.values())
         return operators.browse(random.choice([uid for uid, count in load.items() if count == fewest]))
@@ -191,24 +198,20 @@ class LivechatSession(models.Model):
     @api.model
     def _open_for_visitor(self, channel, page_url=None, visitor_name=None, visitor_uid=None,
                           country=None, user_agent=None, rule=None):
-        """Start a conversation on ``channel`` with an available operator.
+        """Open a chat on ``channel`` with an available operator, who is reserved for the visitor.
 
-        Returns the new session (sudo), or an empty recordset when no operator is available.
+        The conversation itself starts with the visitor's first message (``_start_conversation``):
+        a chat window that opened by itself, or that the visitor closes without writing, never
+        disturbs an operator. Returns the new session (sudo), or an empty recordset when no
+        operator is available.
         """
         operator = self._select_operator(channel, visitor_uid)
         if not operator:
             return self.sudo().browse()
         name = visitor_name or self.with_context(lang=operator.lang)._next_visitor_name()
-        mail_channel = self._create_conversation(name, members=[{
-            "partner_id": operator.partner_id.id,
-            "fold_state": "open",
-            "is_minimized": True,
-            "is_pinned": True,
-        }])
-        session = self.sudo().create({
+        return self.sudo().create({
             "channel_id": channel.id,
             "rule_id": rule.id if rule else False,
-            "mail_channel_id": mail_channel.id,
             "operator_id": operator.id,
             "visitor_name": name,
             "visitor_uid": visitor_uid or False,
@@ -216,8 +219,22 @@ class LivechatSession(models.Model):
             "page_url": page_url or False,
             "user_agent": user_agent or False,
         })
-        session._notify_operator_new_conversation()
-        return session
+
+    def _start_conversation(self):
+        """The visitor writes for the first time: the conversation (a private mail.channel whose
+        member is the operator) is created, and his chat window opens (bottom right)."""
+        for session in self.sudo().filtered(lambda s: not s.mail_channel_id and s.operator_id):
+            # two first messages at once (a double click): the second waits, then is replayed by Odoo
+            self.env.cr.execute("SELECT 1 FROM livechat_session WHERE id = %s FOR UPDATE", (session.id,))
+            operator = session.operator_id
+            session.mail_channel_id = self._create_conversation(session.visitor_name, members=[{
+                "partner_id": operator.partner_id.id,
+                "fold_state": "open",
+                "is_minimized": True,
+                "is_pinned": True,
+            }])
+            session._notify_operator_new_conversation()
+        return True
 
     def _notify_operator_new_conversation(self):
         """Open the conversation in the operator's Odoo chat window (bottom right).
@@ -266,6 +283,8 @@ class LivechatSession(models.Model):
     def _history(self, after_id=0, limit=HISTORY_LIMIT):
         """Messages of the conversation (oldest first), only those after ``after_id`` if given."""
         self.ensure_one()
+        if not self.mail_channel_id:
+            return []
         domain = [
             ("model", "=", "mail.channel"),
             ("res_id", "=", self.mail_channel_id.id),
@@ -279,6 +298,7 @@ class LivechatSession(models.Model):
     def _post_visitor_message(self, body):
         """Post ``body`` (plain text) on the conversation as the visitor; returns the mail.message."""
         self.ensure_one()
+        self._start_conversation()
         return self.mail_channel_id.sudo().with_context(mail_create_nosubscribe=True).message_post(
             body=plaintext2html(body), author_id=False, email_from=self.visitor_name,
             message_type="comment", subtype="mail.mt_comment")
@@ -287,10 +307,11 @@ class LivechatSession(models.Model):
         """The visitor left: end the session and tell the operator in his chat window."""
         for session in self.sudo().filtered(lambda s: s.state == "open"):
             session.write({"state": "closed", "end_date": fields.Datetime.now()})
-            text = session.with_context(lang=session.operator_id.lang)._left_text()
-            session.mail_channel_id.with_context(mail_create_nosubscribe=True).message_post(
-                body=plaintext2html(text), author_id=False, email_from=session.visitor_name,
-                message_type="notification", subtype="mail.mt_comment")
+            if session.mail_channel_id:
+                text = session.with_context(lang=session.operator_id.lang)._left_text()
+                session.mail_channel_id.with_context(mail_create_nosubscribe=True).message_post(
+                    body=plaintext2html(text), author_id=False, email_from=session.visitor_name,
+                    message_type="notification", subtype="mail.mt_comment")
             self.env["bus.bus"].sendone(session._bus_channel(), {"type": "closed"})
         return True
 
@@ -328,15 +349,19 @@ class LivechatSession(models.Model):
 
     @api.model
     def _gc_abandoned_sessions(self):
-        """Close sessions nobody wrote in for a day (visitors who left without closing)."""
-        limit = fields.Datetime.to_string(fields.Datetime.from_string(fields.Datetime.now()) - ABANDONED_AFTER)
+        """Close sessions nobody wrote in for a day (visitors who left without closing), and chats
+        opened an hour ago in which the visitor never wrote."""
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        limit = fields.Datetime.to_string(now - ABANDONED_AFTER)
         self.env.cr.execute("""
             SELECT s.id FROM livechat_session s
-             WHERE s.state = 'open' AND s.start_date < %s
-               AND NOT EXISTS (SELECT 1 FROM mail_message m
-                                WHERE m.model = 'mail.channel' AND m.res_id = s.mail_channel_id
-                                  AND m.date >= %s)
-        """, (limit, limit))
+             WHERE s.state = 'open'
+               AND ((s.mail_channel_id IS NULL AND s.start_date < %s)
+                    OR (s.start_date < %s
+                        AND NOT EXISTS (SELECT 1 FROM mail_message m
+                                         WHERE m.model = 'mail.channel' AND m.res_id = s.mail_channel_id
+                                           AND m.date >= %s)))
+        """, (fields.Datetime.to_string(now - SILENT_CLOSED_AFTER), limit, limit))
         sessions = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         sessions.write({"state": "closed", "end_date": fields.Datetime.now()})
         return True

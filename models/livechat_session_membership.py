@@ -56,11 +56,9 @@ class LivechatSession(models.Model):
         self._leave_ended_conversations()
         return result
 
-    @api.model
-    def _open_for_visitor(self, channel, page_url=None, visitor_name=None, visitor_uid=None,
-                          country=None, user_agent=None, rule=None):
-        # before the conversation is created (its notification holds the bus' order lock until commit)
-        self._leave_ended_conversations(channel.sudo().user_ids.mapped("partner_id").ids)
-        return super(LivechatSession, self)._open_for_visitor(
-            channel, page_url=page_url, visitor_name=visitor_name, visitor_uid=visitor_uid,
-            country=country, user_agent=user_agent, rule=rule)
+    def _start_conversation(self):
+        # before the conversation is announced (its notification holds the bus' order lock until commit)
+        starting = self.sudo().filtered(lambda session: not session.mail_channel_id)
+        if starting:
+            self._leave_ended_conversations(starting.mapped("operator_id.partner_id").ids)
+        return super(LivechatSession, self)._start_conversation()

@@ -10,10 +10,14 @@ from .visitor_common import OperatorMixin
 class AfterChatMixin(OperatorMixin):
     """Builds the operator, the channel and conversations; used by TransactionCase and HttpCase tests."""
 
-    def _open_session(self, channel, visitor_name="Ana", page_url="https://shop.example.com/contactus"):
+    def _open_session(self, channel, visitor_name="Ana", page_url="https://shop.example.com/contactus",
+                      first_message="Hello"):
+        """The visitor opens a chat and writes ``first_message``: the conversation starts."""
         session = self.env["livechat.session"]._open_for_visitor(
             channel, page_url=page_url, visitor_name=visitor_name)
         self.assertTrue(session, "an operator is online: the conversation opens")
+        if first_message:
+            session._post_visitor_message(first_message)
         return session
 
     def _operator_says(self, session, text):

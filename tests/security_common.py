@@ -35,10 +35,13 @@ class SecurityMixin(object):
             "rule_ids": [(0, 0, {"action": "display_button", "regex_url": "/"})],
         })
 
-    def _open_session(self, channel, **values):
+    def _open_session(self, channel, first_message="Hello", **values):
+        """The visitor opens a chat and writes ``first_message``: the conversation starts."""
         values.setdefault("page_url", "https://shop.example.com/contactus")
         session = self.env["livechat.session"]._open_for_visitor(channel, **values)
         self.assertTrue(session, "an operator is online: the conversation opens")
+        if first_message:
+            session._post_visitor_message(first_message)
         return session
 
     def _conversation(self, session):

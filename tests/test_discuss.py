@@ -24,10 +24,13 @@ class DiscussCase(LivechatCase):
             "name": "Discuss Test Channel", "user_ids": [(6, 0, [self.operator.id])]})
         self.romania = self.env.ref("base.ro")
 
-    def open_session(self, name="Ana", country=None, page_url="https://shop.example.com/shop"):
+    def open_session(self, name="Ana", country=None, page_url="https://shop.example.com/shop", first_message="Hello"):
+        """The visitor opens a chat and writes ``first_message``: the conversation starts."""
         session = self.env["livechat.session"]._open_for_visitor(
             self.channel, page_url=page_url, visitor_name=name, country=country)
         self.assertTrue(session, "the online operator takes the conversation")
+        if first_message:
+            session._post_visitor_message(first_message)
         return session
 
     def as_operator(self, model="mail.channel"):
@@ -65,7 +68,7 @@ class TestDiscussList(DiscussCase):
         self.assertFalse(info["livechat"]["end_date"])
 
     def test_unread_visitor_messages_are_counted(self):
-        session = self.open_session()
+        session = self.open_session(first_message=None)
         session._post_visitor_message("Hello, is my order shipped?")
         session._post_visitor_message("Order SO042")
         info = self.livechat_slot()[0]
@@ -274,6 +277,7 @@ class TestPageVisitApi(common.HttpCase):
         channel = self.env["livechat.channel"].create({"name": "API Pages", "user_ids": [(6, 0, [admin.id])]})
         self.session = self.env["livechat.session"]._open_for_visitor(
             channel, page_url="https://shop.example.com/", visitor_name="Ana")
+        self.session._post_visitor_message("Hello")
         self.token = self.session.sudo().access_token
 
     def post(self, payload):

@@ -53,6 +53,9 @@ class TestEscaping(SecurityHttpCase):
         self.assertNotIn(RLO, session.user_agent)
         self.assertIn(HOSTILE_HTML, session.user_agent)
         self.assertTrue(session.page_url.startswith("https://shop.example.com/"))
+        status, _posted = self.api("session/post", {"token": result["token"], "body": "Hello"})
+        self.assertEqual(status, 200)
+        self.env.cache.invalidate()
         conversation = session.mail_channel_id
         self.assertEqual(conversation.name, session.visitor_name)
         info = conversation.sudo(self.operator).channel_info()[0]

@@ -53,11 +53,14 @@ class TestSession(VisitorMixin, common.TransactionCase):
         self.assertEqual({self._open().operator_id for _index in range(4)}, {self.op_bob})
 
     # opening --------------------------------------------------------------
-    def test_open_creates_the_conversation_the_operator_sees(self):
+    def test_first_message_creates_the_conversation_the_operator_sees(self):
         romania = self.env.ref("base.ro")
         session = self._open(page_url="https://shop.example.com/garden", country=romania,
                              user_agent="Mozilla/5.0 Test", visitor_uid="uid-1")
         self.assertEqual(session.state, "open")
+        self.assertTrue(session.operator_id, "an operator is reserved for the visitor")
+        self.assertFalse(session.mail_channel_id, "no conversation until the visitor writes")
+        session._post_visitor_message("Hello")
         self.assertRegex(session.visitor_name, r"^Visitor #\d+$")
         self.assertEqual((session.country_id, session.page_url, session.user_agent, session.channel_id),
                          (romania, "https://shop.example.com/garden", "Mozilla/5.0 Test", self.channel))
@@ -81,8 +84,13 @@ class TestSession(VisitorMixin, common.TransactionCase):
         session = self._open()
         partner = session.operator_id.partner_id
         channel = json.dumps([self.env.cr.dbname, "res.partner", partner.id], separators=(",", ":"))
-        notifications = [json.loads(bus.message) for bus in self.env["bus.bus"].search([("channel", "=", channel)])]
-        infos = [info for info in notifications if info.get("id") == session.mail_channel_id.id]
+
+        def notifications():
+            return [json.loads(bus.message) for bus in self.env["bus.bus"].search([("channel", "=", channel)])]
+        self.assertFalse([info for info in notifications() if info.get("livechat_session_id") == session.id],
+                         "a chat opened without a word disturbs no operator")
+        session._post_visitor_message("Hello")
+        infos = [info for info in notifications() if info.get("id") == session.mail_channel_id.id]
         self.assertTrue(infos, "the operator's web client hears of the new conversation")
         self.assertEqual((infos[-1]["channel_type"], infos[-1]["state"], infos[-1]["is_minimized"]),
                          ("livechat", "open", True))
@@ -111,14 +119,14 @@ class TestSession(VisitorMixin, common.TransactionCase):
         self.assertEqual(payload["author_name"], session.visitor_name)
 
     def test_operator_reply_reaches_the_visitor_bus_channel(self):
-        session = self._open()
+        session = self._chat()
         operator = session.operator_id
         session.mail_channel_id.sudo(operator).message_post(
             body="<p>Hello <b>there</b><br>how can I help?</p>", message_type="comment",
             subtype="mail.mt_comment")
         events = [event for event in self._bus_messages(session) if event.get("type") == "message"]
-        self.assertEqual(len(events), 1)
-        message = events[0]["message"]
+        self.assertEqual(len(events), 2, "the visitor's first message, then the reply")
+        message = events[-1]["message"]
         self.assertEqual(message["body"], "Hello there\nhow can I help?")
         self.assertEqual(message["author_name"], operator._livechat_display_name())
         self.assertFalse(message["is_visitor"])
@@ -126,7 +134,7 @@ class TestSession(VisitorMixin, common.TransactionCase):
 
     def test_online_chat_name_is_what_visitors_see(self):
         self._set_offline(self.op_bob)
-        session = self._open()
+        session = self._chat()
         self.assertEqual(session._visitor_info()["operator_name"], "Anna")
         message = session.mail_channel_id.sudo(self.op_anna).message_post(
             body="Hi", message_type="comment", subtype="mail.mt_comment")
@@ -144,7 +152,7 @@ class TestSession(VisitorMixin, common.TransactionCase):
         self.assertEqual(other._history(), [], "a session never shows another session's messages")
 
     def test_visitor_leaves(self):
-        session = self._open()
+        session = self._chat()
         session._close_by_visitor()
         self.assertEqual(session.state, "closed")
         self.assertTrue(session.end_date)
@@ -155,8 +163,25 @@ class TestSession(VisitorMixin, common.TransactionCase):
         session._close_by_visitor()  # twice: nothing more happens
         self.assertEqual(len([m for m in session._history() if m["kind"] == "notification"]), 1)
 
+    def test_chat_closed_without_a_word_leaves_no_conversation(self):
+        session = self._open()
+        session._close_by_visitor()
+        self.assertEqual(session.state, "closed")
+        self.assertFalse(session.mail_channel_id)
+        self.assertIn({"type": "closed"}, self._bus_messages(session))
+
+    def test_silent_chats_are_closed_after_an_hour_and_count_only_a_while(self):
+        silent, recent_silent = self._open(), self._open()
+        self.assertEqual(silent.operator_id | recent_silent.operator_id, self.op_anna | self.op_bob,
+                         "a chat just opened counts in its operator's load")
+        silent.write({"start_date": "2000-01-01 00:00:00"})
+        self.assertNotEqual(self._open().operator_id, recent_silent.operator_id,
+                            "an old chat without a word no longer counts")
+        self.Session._gc_abandoned_sessions()
+        self.assertEqual((silent.state, recent_silent.state), ("closed", "open"))
+
     def test_abandoned_sessions_are_closed(self):
-        old, recent = self._open(), self._open()
+        old, recent = self._chat(), self._chat()
         old.write({"start_date": "2000-01-01 00:00:00"})
         self.env.cr.execute("UPDATE mail_message SET date = '2000-01-01 00:00:00' WHERE model = 'mail.channel' "
                             "AND res_id = %s", (old.mail_channel_id.id,))

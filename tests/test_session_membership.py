@@ -7,7 +7,8 @@ from .visitor_common import VisitorMixin
 
 
 class TestSessionMembership(VisitorMixin, common.TransactionCase):
-    """Operators leave conversations ended over an hour ago; the history stays readable."""
+    """Operators leave conversations ended over an hour ago (when they get a new one, and hourly);
+    the history stays readable."""
 
     def setUp(self):
         super(TestSessionMembership, self).setUp()
@@ -25,12 +26,11 @@ class TestSessionMembership(VisitorMixin, common.TransactionCase):
         session.end_date = fields.Datetime.to_string(fields.Datetime.from_string(fields.Datetime.now()) - delta)
 
     def test_operator_leaves_conversations_ended_over_an_hour_ago(self):
-        old = self.Session._open_for_visitor(self.channel)
-        old._post_visitor_message("A question from yesterday")
-        recent = self.Session._open_for_visitor(self.channel)
+        old = self._chat("A question from yesterday")
+        recent = self._chat()
         self._ended_ago(old, timedelta(hours=2))
         self._ended_ago(recent, timedelta(minutes=5))
-        new = self.Session._open_for_visitor(self.channel)
+        new = self._chat()
         self.assertEqual(self._listened_conversations(self.op_anna),
                          recent.mail_channel_id | new.mail_channel_id,
                          "the conversation that ended two hours ago is no longer listened to")
@@ -38,7 +38,7 @@ class TestSessionMembership(VisitorMixin, common.TransactionCase):
         self.assertIn("A question from yesterday", old.sudo(self.op_anna).conversation_html)
 
     def test_hourly_cleanup_covers_every_operator(self):
-        session = self.Session._open_for_visitor(self.channel)
+        session = self._chat()
         self._ended_ago(session, timedelta(hours=3))
         self.assertTrue(self._listened_conversations(self.op_anna))
         self.Session._gc_abandoned_sessions()

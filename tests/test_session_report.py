@@ -20,7 +20,7 @@ class TestSessionReport(AfterChatCase):
     def _conversation(self, channel, answer_after=None, lasts=600, rating=None):
         """A conversation started at self.start: the visitor writes after 30 s, the operator answers
         ``answer_after`` seconds later, the session ends after ``lasts`` seconds."""
-        session = self._open_session(channel)
+        session = self._open_session(channel, first_message=None)
         question = session._post_visitor_message("Hello?")
         messages = [(question, 30)]
         if answer_after is not None:

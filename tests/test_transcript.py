@@ -12,7 +12,7 @@ class TestTranscript(AfterChatCase):
 
     def setUp(self):
         super(TestTranscript, self).setUp()
-        self.session = self._open_session(self.channel, visitor_name="Ana")
+        self.session = self._open_session(self.channel, visitor_name="Ana", first_message=None)
         self.session._post_visitor_message("Where is my order <script>alert(1)</script>?\nIt is late.")
         self._operator_says(self.session, "It left our warehouse this morning.")
 

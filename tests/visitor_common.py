@@ -62,6 +62,12 @@ class VisitorMixin(OperatorMixin):
         })
         self.Session = self.env["livechat.session"]
 
+    def _chat(self, first_message="Hello", **kwargs):
+        """A visitor opens a chat on the channel and writes: the conversation starts."""
+        session = self.env["livechat.session"]._open_for_visitor(self.channel, **kwargs)
+        session._post_visitor_message(first_message)
+        return session
+
     def _bus_messages(self, session):
         """Payloads sent so far on the bus channel the visitor's widget listens on."""
         import json
