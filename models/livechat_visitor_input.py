@@ -3,7 +3,9 @@ import re
 from urllib.parse import urlsplit
 
 from odoo import _, api, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
+
+from .livechat_offline_message import is_web_url
 
 # C0/C1 control characters (tab and newline are whitespace) and the bidi embedding, override and
 # isolate controls (U+202A-U+202E, U+2066-U+2069) and marks: in a name shown inline ("Visitor #3 left
@@ -58,6 +60,12 @@ class LivechatSession(models.Model):
             if kwargs.get(name):
                 kwargs[name] = clean(kwargs[name]) or None
         return super(LivechatSession, self)._open_for_visitor(channel, *args, **kwargs)
+
+    @api.constrains("page_url")
+    def _check_page_url(self):
+        # operators may write sessions, and the backend shows the page as a link: never a script URL
+        if any(session.page_url and not is_web_url(session.page_url) for session in self):
+            raise ValidationError(_("The page a chat started on must be an http(s) address."))
 
     def _post_visitor_message(self, body):
         body = clean_text(body)

@@ -1,6 +1,7 @@
 import json
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.tests import common
 
 from ..models.livechat_session import html_to_text
@@ -193,3 +194,12 @@ class TestSession(VisitorMixin, common.TransactionCase):
         self.assertEqual(html_to_text("<p>a<br/>b</p><p>c &amp; d</p>"), "a\nb\nc & d")
         self.assertEqual(html_to_text("<p>&lt;script&gt;</p>"), "<script>")
         self.assertEqual(html_to_text(False), "")
+
+    def test_page_of_a_session_is_never_a_script_url(self):
+        """Operators may write sessions; the backend shows the page as a link: http(s) only."""
+        session = self._open(page_url="https://shop.example.com/")
+        for url in ("javascript:alert(1)", "data:text/html,<script>alert(1)</script>", "//evil.example.com/"):
+            with self.assertRaises(ValidationError, msg=url):
+                session.sudo(session.operator_id).write({"page_url": url})
+        session.sudo(session.operator_id).write({"page_url": "https://shop.example.com/cart"})
+        self.assertEqual(session.page_url, "https://shop.example.com/cart")
