@@ -36,6 +36,8 @@ class LivechatAfterChat(http.Controller):
         email = str_param(data, "email", EMAIL_MAX_LENGTH + 1, required=True)
         email = session._check_transcript_email(email)
         check_rate("transcript", session.id, "livechat.rate_limit_transcript", 3)
+        # the address is the visitor's own choice: one address cannot make the server send many e-mails
+        check_rate("transcript_ip", request.httprequest.remote_addr, "livechat.rate_limit_transcript_per_ip", 10)
         session._send_transcript(email, tz=str_param(data, "tz", TZ_MAX_LENGTH) or None)
         return json_response({"email": email, "message": _("The conversation will be sent to %s.") % email})
 

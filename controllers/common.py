@@ -16,6 +16,7 @@ from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 _logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+INT_MAX_DIGITS = 20
 JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")]
 # The routes a third-party page calls: anyone may call them, cookies are never used.
 PUBLIC_API = dict(type="http", auth="public", csrf=False, cors="*", methods=["POST", "OPTIONS"])
@@ -77,12 +78,31 @@ def held_back(response, seconds):
     return response
 
 
+def read_at_most(stream, size):
+    """Up to ``size`` bytes of ``stream`` (a chunked body's stream gives one chunk a read)."""
+    chunks, length = [], 0
+    while length < size:
+        chunk = stream.read(size - length)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        length += len(chunk)
+    return b"".join(chunks)
+
+
 def read_json_body():
-    """The JSON object of the request body (sent as text/plain or application/json)."""
+    """The JSON object of the request body (sent as text/plain or application/json).
+
+    Never more than MAX_BODY_BYTES are read: a chunked body has no Content-Length to check first.
+    """
     httprequest = request.httprequest
     if (httprequest.content_length or 0) > MAX_BODY_BYTES:
         raise ApiError(413, "request_too_large", _("The request is too large."))
-    raw = httprequest.get_data(cache=True)
+    raw = httprequest.environ.get("livechat.body")
+    if raw is None:
+        raw = read_at_most(httprequest.stream, MAX_BODY_BYTES + 1)
+        # kept: Odoo replays the request after a concurrency error, and the stream is read once
+        httprequest.environ["livechat.body"] = raw
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "request_too_large", _("The request is too large."))
     try:
@@ -155,7 +175,8 @@ def int_param(data, key, required=True):
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        if isinstance(value, str) and value.isdigit():
+        # ASCII digits only ("²" is a digit int() refuses), and not thousands of them
+        if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= INT_MAX_DIGITS:
             return int(value)
         raise ApiError(400, "invalid_%s" % key, _("The parameter %s must be a whole number.") % key)
     return value
@@ -179,7 +200,9 @@ def rate_limited(wait, repeated=False):
         message = _("You are going too fast: please wait %d seconds and try again.") % wait
     else:
         message = _("You are going too fast: please wait a second and try again.")
-    return ApiError(429, "rate_limited", message, headers=[("Retry-After", str(wait))],
+    # a third-party page's script reads Retry-After only if CORS exposes it
+    headers = [("Retry-After", str(wait)), ("Access-Control-Expose-Headers", "Retry-After")]
+    return ApiError(429, "rate_limited", message, headers=headers,
                     hold_back=min(wait, HOLD_BACK_SECONDS) if repeated else 0)
 
 
@@ -202,14 +225,6 @@ def check_recent_refusal(kind, key, param, default):
     wait = request.env["livechat.rate.limit"].sudo()._recently_refused(kind, str(key), param, default)
     if wait:
         raise rate_limited(wait, repeated=True)
-
-
-def check_token_rate(kind, data, param, default):
-    """``check_rate`` keyed by the session token of the request body, checked before the session is
-    looked up. Without a plausible token nothing is counted: the route answers 403."""
-    token = data.get("token")
-    if isinstance(token, str) and 0 < len(token) <= 128:
-        check_rate(kind, token, param, default)
 
 
 def visitor_lang(requested=None):

@@ -14,7 +14,7 @@ from odoo.tools import config
 from odoo.addons.bus.models.bus import dispatch
 
 from ..models.livechat_session import MESSAGE_MAX_LENGTH
-from .common import PUBLIC_API, ApiError, check_rate, check_token_rate, int_param, json_api, json_response, str_param
+from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param
 
 POLL_PATH = "/longpolling/livechat/poll"
 URL_MAX_LENGTH = 2048
@@ -151,8 +151,10 @@ class LivechatApi(http.Controller):
     @json_api
     def poll(self, data):
         """Wait (up to ~50 s) for events of the visitor's session on Odoo's bus."""
-        check_token_rate("poll", data, "livechat.rate_limit_poll", 120)
+        # per address before the token lookup; per session after it (an unknown token counts nothing)
+        check_rate("poll_ip", self._remote_addr(), "livechat.rate_limit_poll_per_ip", 600)
         session = self._session(data)
+        check_rate("poll", session.id, "livechat.rate_limit_poll", 120)
         last = int_param(data, "last", required=False) or 0
         channel = session._bus_channel()
         if request.registry.in_test_mode():

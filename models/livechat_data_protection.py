@@ -29,7 +29,8 @@ class LivechatSession(models.Model):
 
     @api.model
     def _gc_expired_sessions(self):
-        """Cron: erase the sessions closed more than the retention setting's days ago."""
+        """Cron: erase the sessions closed, and the offline messages left, more than the retention
+        setting's days ago."""
         days = self._retention_days()
         if not days:
             return True
@@ -41,6 +42,10 @@ class LivechatSession(models.Model):
         if sessions:
             _logger.info("Live chat retention (%d days): erasing %d closed sessions", days, len(sessions))
             sessions._erase()
+        offline = self.env["livechat.offline.message"].sudo().search([("create_date", "<", limit)])
+        if offline:
+            _logger.info("Live chat retention (%d days): erasing %d offline messages", days, len(offline))
+            offline._erase()
         return True
 
     def _visitor_sessions(self):
@@ -138,6 +143,12 @@ class LivechatVisitorErase(models.TransientModel):
 
     @api.depends("session_ids")
     def _compute_erased(self):
+        # computed as superuser: shown to Live Chat administrators only (anyone may create a wizard)
+        if not self.env.user.has_group("livechat.group_livechat_manager"):
+            for wizard in self:
+                wizard.erased_session_ids = wizard.erased_offline_message_ids = False
+                wizard.erased_session_count = wizard.erased_message_count = wizard.erased_offline_message_count = 0
+            return
         for wizard in self:
             sessions = wizard.session_ids._visitor_sessions()
             wizard.erased_session_ids = sessions
@@ -175,7 +186,7 @@ class ResConfigSettings(models.TransientModel):
     livechat_retention_days = fields.Integer(
         string="Keep Closed Conversations (Days)",
         help="Closed live chat sessions, with their conversations, are deleted this many days after "
-             "they ended. 0 keeps them forever.")
+             "they ended, and offline messages this many days after they were left. 0 keeps them forever.")
 
     @api.model
     def get_values(self):

@@ -1,4 +1,5 @@
 from email.utils import formataddr
+from urllib.parse import urlsplit
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
@@ -7,6 +8,15 @@ from odoo.tools import plaintext2html, single_email_re
 NAME_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
 MESSAGE_MAX_LENGTH = 4000
+
+
+def is_web_url(url):
+    """True for an http(s) address: the backend shows the page as a link, never a script URL."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 class LivechatOfflineMessage(models.Model):
@@ -50,6 +60,12 @@ class LivechatOfflineMessage(models.Model):
                 raise ValidationError(_("Please write your message."))
             if len(record.message) > MESSAGE_MAX_LENGTH:
                 raise ValidationError(_("Your message is too long: at most %d characters.") % MESSAGE_MAX_LENGTH)
+
+    @api.constrains("page_url")
+    def _check_page_url(self):
+        # operators may write these records (to mark them answered): not a script URL in the link
+        if any(record.page_url and not is_web_url(record.page_url) for record in self):
+            raise ValidationError(_("The page of an offline message must be an http(s) address."))
 
     @api.model
     def _create_from_visitor(self, channel, name, email, message, page_url=None, country=None, visitor_uid=None):

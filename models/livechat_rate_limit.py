@@ -12,8 +12,9 @@ wait for the disk: a counter lost in a crash is harmless.
 The window is a sliding minute, estimated from two fixed one-minute buckets (the previous
 minute weighted by the part of it still inside the window). Within a minute, the allowance
 comes as a burst (``burst_size``), then evenly from the key's first request of the minute (a
-limit of 60 allows 20 at once, then one a second). Keys are hashed with the database secret:
-no IP address is stored.
+limit of 60 allows 20 at once, then one a second). A refused request counts too, and its
+Retry-After is when a retry is allowed: a client that waits it is served. Keys are hashed with
+the database secret: no IP address is stored.
 
 Once the database has refused a key, this process remembers it until the Retry-After it gave
 (bounded, thread-safe), and refuses the key's next requests before any database work: a flood
@@ -29,12 +30,44 @@ from odoo import api, fields, models
 WINDOW_SECONDS = 60
 KEEP_BUCKETS = 2
 BLOCKED_MAX_KEYS = 10000
+EPSILON = 1e-6  # seconds or requests: float rounding never refuses a retry at its Retry-After
 
 
 def burst_size(limit):
     """Requests of a minute's ``limit`` allowed at once (a third of it, at least 10); the others
     come evenly over the minute. A flood within the limits does not land all at once."""
     return max(limit // 3, min(limit, 10))
+
+
+def _refused(limit, current, previous, elapsed, since):
+    """Whether the ``current``-th request of the minute is over ``limit``, ``elapsed`` seconds into
+    the minute and ``since`` seconds after the minute's first request (``previous``: the requests
+    of the minute before): over the sliding minute, or ahead of the even pace after the burst."""
+    if current + previous * (1.0 - elapsed / WINDOW_SECONDS) > limit + EPSILON:
+        return True
+    return (current - burst_size(limit)) * WINDOW_SECONDS / float(limit) > since + EPSILON
+
+
+def _retry_after(limit, current, previous, elapsed, since):
+    """Seconds until a retry is allowed, after a refused request (counted as the ``current``-th).
+
+    The retry counts too: in this minute it is the ``current + 1``-th request, allowed once the
+    previous minute's weight has dropped enough and the pace allows it; else in the next minute,
+    as its first request, once this minute's weight allows it. A client that waits this long is
+    served (unless it sent something else meanwhile); at most two minutes.
+    """
+    pace = WINDOW_SECONDS / float(limit)
+    waits = []
+    if current + 1 <= limit:
+        until = 0.0
+        if previous:
+            until = WINDOW_SECONDS * (1.0 - float(limit - current - 1) / previous) - elapsed
+        wait = max(until, (current + 1 - burst_size(limit)) * pace - since, 0.0)
+        if elapsed + wait < WINDOW_SECONDS:
+            waits.append(wait)
+    next_minute = WINDOW_SECONDS - elapsed
+    waits.append(next_minute + max(0.0, WINDOW_SECONDS * (1.0 - float(limit - 1) / current)))
+    return min(waits)
 
 
 class BlockedKeys(object):
@@ -146,14 +179,9 @@ class LivechatRateLimit(models.Model):
         if isolated:
             cr.commit()  # pylint: disable=invalid-commit
         elapsed = now - bucket * WINDOW_SECONDS
-        estimate = current + previous * (1.0 - elapsed / WINDOW_SECONDS)
-        if estimate > limit:
-            return max(1, int(math.ceil(WINDOW_SECONDS - elapsed)))
-        # the minute's allowance is not spent at once: a burst, then evenly from the minute's first request
         since = now - (started if started is not None else bucket * WINDOW_SECONDS)
-        paced = (current - burst_size(limit)) * WINDOW_SECONDS / float(limit) - since
-        if paced > 0:
-            return max(1, int(math.ceil(min(paced, WINDOW_SECONDS - elapsed))))
+        if _refused(limit, current, previous, elapsed, since):
+            return max(1, int(math.ceil(_retry_after(limit, current, previous, elapsed, since) - EPSILON)))
         return 0
 
     @api.model

@@ -93,6 +93,20 @@ class TestOfflineMessage(AfterChatCase):
                     self.Offline._create_from_visitor(self.channel, name, email, message)
         self.assertFalse(self.Offline.sudo().search([("channel_id", "=", self.channel.id)]))
 
+    def test_the_page_stays_a_web_address(self):
+        """Operators may write the record (to mark it answered): never a script URL in its page link."""
+        record = self.Offline._create_from_visitor(
+            self.channel, "Ana", "ana@example.com", "Hi", page_url="javascript:alert(document.cookie)")
+        self.assertFalse(record.page_url, "a visitor's script URL is no page")
+        mine = record.sudo(self.operator)
+        for url in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>x</script>", "//x.example"):
+            with self.assertRaisesRegex(ValidationError, "http"):
+                with self.env.cr.savepoint():
+                    mine.write({"page_url": url})
+        mine.write({"page_url": "HTTPS://shop.example.com/contactus"})
+        mine.action_mark_done()
+        self.assertEqual(record.state, "done")
+
     def test_operators_see_only_their_channels_messages(self):
         other_channel = self.env["livechat.channel"].create({"name": "Elsewhere", "user_ids": [(6, 0, [])]})
         self.Offline._create_from_visitor(other_channel, "Bob", "bob@example.com", "Hi")

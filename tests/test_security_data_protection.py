@@ -57,11 +57,36 @@ class TestRetention(DataProtectionMixin, common.TransactionCase):
         self.assert_kept(self.recent)
         self.assert_kept(self.ongoing)
 
+    def _offline_message(self, name, days_old):
+        record = self.env["livechat.offline.message"]._create_from_visitor(
+            self.channel, name, "%s@example.com" % name.lower(), "Call me back, %s here" % name)
+        self.env.cr.execute("UPDATE livechat_offline_message SET create_date = %s WHERE id = %s",
+                            (days_ago(days_old), record.id))
+        return record
+
+    def test_offline_messages_older_than_the_setting_are_erased(self):
+        """Answered or not, with the operators' notifications of them."""
+        old = self._offline_message("Olga", 40)
+        old_answered = self._offline_message("Oscar", 31)
+        old_answered.action_mark_done()
+        recent = self._offline_message("Rita", 10)
+        notifications = (old | old_answered).mapped("message_ids")
+        self.assertTrue(notifications)
+        self.env["ir.config_parameter"].set_param("livechat.retention_days", "30")
+        self.env.ref("livechat.ir_cron_livechat_retention").method_direct_trigger()
+        self.assertFalse((old | old_answered).exists())
+        self.assertFalse(notifications.exists())
+        self.assertFalse(self.env["mail.message"].sudo().search([("body", "ilike", "Call me back, Olga here")]))
+        self.assertTrue(recent.exists())
+        self.assertTrue(recent.message_ids)
+
     def test_zero_keeps_everything(self):
+        old_offline = self._offline_message("Olga", 400)
         self.env["ir.config_parameter"].set_param("livechat.retention_days", "0")
         self.env["livechat.session"]._gc_expired_sessions()
         for session in (self.old, self.recent, self.ongoing):
             self.assert_kept(session)
+        self.assertTrue(old_offline.exists())
 
     def test_setting(self):
         settings = self.env["res.config.settings"].create({"livechat_retention_days": 90})
@@ -178,6 +203,22 @@ class TestEraseVisitor(DataProtectionMixin, common.TransactionCase):
         with self.assertRaises(AccessError):
             wizard.action_erase()
         self.assert_kept(self.second)
+
+    def test_the_confirmation_shows_nothing_to_others(self):
+        """Anyone may create the wizard (a transient model), but only administrators see what it would
+        erase: it is computed as superuser."""
+        self._offline("Dana", "d.work@example.net", visitor_uid="dana-browser")
+        employee = self._make_user("eve_erase_employee", groups=("base.group_user",))
+        values = {"session_ids": [(6, 0, self.second.ids)]}
+        for user in (self.operator, employee):
+            wizard = self.env["livechat.visitor.erase"].sudo(user).create(values)
+            self.assertFalse(wizard.erased_session_ids, user.login)
+            self.assertFalse(wizard.erased_offline_message_ids, user.login)
+            self.assertEqual((wizard.erased_session_count, wizard.erased_message_count,
+                              wizard.erased_offline_message_count), (0, 0, 0), user.login)
+        wizard = self.env["livechat.visitor.erase"].sudo(self.manager).create(values)
+        self.assertEqual(wizard.erased_session_count, 2)
+        self.assertEqual(wizard.erased_offline_message_count, 1)
 
 
 @common.at_install(False)

@@ -1,4 +1,6 @@
 """Limits: per-IP and per-session rate limits (HTTP 429 + Retry-After), size caps, input that cannot be stored."""
+import io
+import json
 import threading
 import uuid
 
@@ -9,6 +11,7 @@ from odoo.exceptions import ValidationError
 from odoo.tests import common
 from odoo.tools import mute_logger
 
+from ..controllers.common import MAX_BODY_BYTES, read_at_most
 from ..models.livechat_rate_limit import BLOCKED, WINDOW_SECONDS, BlockedKeys, burst_size
 from ..models.livechat_session import MESSAGE_MAX_LENGTH
 from .security_common import SecurityHttpCase, SecurityMixin
@@ -29,11 +32,11 @@ class TestRateLimitCounter(common.TransactionCase):
         hit = self.Limit._hit
         self.assertEqual([hit("open", "203.0.113.7", 3, now=MINUTE + 10) for _i in range(3)], [0, 0, 0])
         wait = hit("open", "203.0.113.7", 3, now=MINUTE + 10)
-        self.assertEqual(wait, 50, "over the limit: wait until the minute ends")
+        self.assertEqual(wait, 80, "over the limit: until the 4 requests of this minute weigh 2 in the next one")
         self.assertEqual(hit("open", "198.51.100.1", 3, now=MINUTE + 10), 0, "another address is not limited")
         self.assertEqual(hit("post", "203.0.113.7", 3, now=MINUTE + 10), 0, "another kind of request neither")
-        # half-way through the next minute, half of the previous minute's 4 requests still count
-        self.assertEqual(hit("open", "203.0.113.7", 3, now=MINUTE + WINDOW_SECONDS + 30), 0)
+        # half-way through the next minute (the Retry-After), half of the previous minute's 4 requests still count
+        self.assertEqual(hit("open", "203.0.113.7", 3, now=MINUTE + 10 + wait), 0)
         self.assertGreater(hit("open", "203.0.113.7", 3, now=MINUTE + WINDOW_SECONDS + 30), 0)
         # two minutes later, all is forgotten
         self.assertEqual(hit("open", "203.0.113.7", 3, now=MINUTE + 3 * WINDOW_SECONDS), 0)
@@ -43,12 +46,40 @@ class TestRateLimitCounter(common.TransactionCase):
         self.assertEqual([burst_size(limit) for limit in (3, 10, 30, 60, 300)], [3, 10, 10, 20, 100])
         hit, now = self.Limit._hit, MINUTE + 5
         self.assertEqual([hit("post", "session-1", 60, now=now) for _i in range(20)], [0] * 20)
-        self.assertEqual(hit("post", "session-1", 60, now=now), 1, "then one a second")
+        # then one a second: the refused request counts too, its retry is the 22nd, two seconds on
+        self.assertEqual(hit("post", "session-1", 60, now=now), 2)
         self.assertEqual(hit("post", "session-1", 60, now=now + 2), 0)
-        self.assertEqual(hit("post", "session-1", 60, now=now + 2), 1)
+        self.assertEqual(hit("post", "session-1", 60, now=now + 2), 2)
         self.assertEqual(hit("post", "session-2", 60, now=now + 2), 0, "another session has its own allowance")
         # a key that starts late in the minute still gets its burst, then the same pace
-        self.assertEqual([hit("post", "session-3", 60, now=MINUTE + 50) for _i in range(21)], [0] * 20 + [1])
+        self.assertEqual([hit("post", "session-3", 60, now=MINUTE + 50) for _i in range(21)], [0] * 20 + [2])
+
+    def _probe(self, key, limit, now):
+        """What ``_hit`` answers at ``now``, without counting the request."""
+        self.env.cr.execute("SAVEPOINT probe")
+        try:
+            return self.Limit._hit("poll", key, limit, now=now)
+        finally:
+            self.env.cr.execute("ROLLBACK TO SAVEPOINT probe")
+
+    def test_a_client_that_waits_the_retry_after_is_served(self):
+        """Whatever the limit, the moment and the previous minute: the retry at Retry-After is allowed,
+        and Retry-After is no longer than needed (a second earlier, the retry is refused)."""
+        for limit in (1, 3, 12, 60, 300):
+            for start in (0, 20, 45, 59.5):
+                for previous in sorted({0, limit // 2, limit}):
+                    key = "retry-%d-%s-%d" % (limit, start, previous)
+                    for _i in range(previous):
+                        self.Limit._hit("poll", key, limit, now=MINUTE + 30)
+                    now, waits = MINUTE + WINDOW_SECONDS + start, []
+                    while not any(waits):
+                        waits.append(self.Limit._hit("poll", key, limit, now=now))
+                    wait = waits[-1]
+                    self.assertLessEqual(wait, 2 * WINDOW_SECONDS, key)
+                    if wait > 1:
+                        self.assertTrue(self._probe(key, limit, now + wait - 1), "%s: refused a second before" % key)
+                    self.assertEqual(self.Limit._hit("poll", key, limit, now=now + wait), 0,
+                                     "%s: %d served, then refused for %d s" % (key, len(waits) - 1, wait))
 
     def test_no_limit_and_no_address_stored(self):
         self.assertEqual([self.Limit._hit("open", "203.0.113.8", 0) for _i in range(50)], [0] * 50)
@@ -68,6 +99,7 @@ class TestRateLimitCounter(common.TransactionCase):
         params = self.env["ir.config_parameter"].sudo()
         self.assertEqual(params.get_param("livechat.rate_limit_init"), "300")
         self.assertEqual(params.get_param("livechat.rate_limit_poll"), "120")
+        self.assertEqual(params.get_param("livechat.rate_limit_poll_per_ip"), "600")
 
     def test_refused_keys_in_memory(self):
         blocked = BlockedKeys(max_keys=3)
@@ -85,6 +117,24 @@ class TestRateLimitCounter(common.TransactionCase):
         self.assertEqual([blocked.wait("k%d" % number, 5, MINUTE + 10) for number in range(4)], [0, 40, 40, 40])
         blocked.block("k4", 5, until=MINUTE + 50, now=MINUTE + 10)
         self.assertEqual([blocked.wait("k%d" % number, 5, MINUTE + 10) for number in range(5)], [0, 0, 40, 40, 40])
+
+    def test_a_body_is_read_up_to_the_cap_only(self):
+        class EndlessChunks(io.RawIOBase):
+            """A chunked body that never ends, one short chunk a read."""
+            read_bytes = 0
+
+            def readable(self):
+                return True
+
+            def readinto(self, buffer):
+                size = min(len(buffer), 1000)
+                buffer[:size] = b"x" * size
+                self.read_bytes += size
+                return size
+        stream = EndlessChunks()
+        self.assertEqual(len(read_at_most(stream, MAX_BODY_BYTES + 1)), MAX_BODY_BYTES + 1)
+        self.assertEqual(stream.read_bytes, MAX_BODY_BYTES + 1)
+        self.assertEqual(read_at_most(io.BytesIO(b"{}"), MAX_BODY_BYTES + 1), b"{}")
 
     def test_old_counters_are_forgotten(self):
         self.Limit._hit("open", "203.0.113.9", 5, now=MINUTE)
@@ -183,7 +233,10 @@ class TestRateLimitHttp(SecurityHttpCase):
         error = response.json()["error"]
         self.assertEqual(error["code"], "rate_limited")
         self.assertIn("wait", error["message"])
-        self.assertTrue(1 <= int(response.headers["Retry-After"]) <= WINDOW_SECONDS)
+        self.assertTrue(1 <= int(response.headers["Retry-After"]) <= 2 * WINDOW_SECONDS)
+        # the widget on a third-party page reads it (fetch shows it only when CORS exposes it)
+        self.assertEqual(response.headers["Access-Control-Expose-Headers"], "Retry-After")
+        self.assertEqual(response.headers["Access-Control-Allow-Origin"], "*")
 
     def test_session_opening_per_ip(self):
         self.set_limit("livechat.rate_limit_open", 2)
@@ -255,7 +308,57 @@ class TestRateLimitHttp(SecurityHttpCase):
         self.assertEqual(response.status_code, 200, "another session of the same address still polls")
         for payload in ({"token": "x" * 200}, {"token": ["a"]}, {}):
             response = self.post("/longpolling/livechat/poll", payload)
-            self.assertEqual(response.status_code, 403, "no plausible token: nothing counted, unknown session")
+            self.assertEqual(response.status_code, 403, "no plausible token: unknown session")
+
+    def _counted(self, kind, key):
+        self.env.cr.execute("SELECT sum(hits) FROM livechat_rate_limit WHERE key = %s",
+                            (self.env["livechat.rate.limit"]._hash_key(kind, key),))
+        return self.env.cr.fetchone()[0] or 0
+
+    def test_long_poll_per_ip_before_the_token_lookup(self):
+        """Random tokens are counted per address only: they leave no counter of their own."""
+        self.set_limit("livechat.rate_limit_poll_per_ip", 4)
+        session = self.open_session()
+        tokens = [uuid.uuid4().hex for _i in range(3)]
+        for token in tokens:
+            self.assertEqual(self.post("/longpolling/livechat/poll", {"token": token}).status_code, 403)
+        self.assertEqual([self._counted("poll", token) for token in tokens], [0, 0, 0])
+        self.assertEqual(self._counted("poll_ip", "127.0.0.1"), 3)
+        response = self.post("/longpolling/livechat/poll", {"token": session["token"], "last": session["cursor"]})
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(self._counted("poll", str(self.session_of(session["token"]).id)), 1)
+        # over the address's limit, even a real session waits; the refusal comes before the lookup
+        self.assert_rate_limited(self.post("/longpolling/livechat/poll", {"token": session["token"], "last": 0}))
+        self.assert_rate_limited(self.post("/longpolling/livechat/poll", {"token": uuid.uuid4().hex}))
+        self.proxy_mode()
+        response = self.post("/longpolling/livechat/poll", {"token": session["token"], "last": session["cursor"]},
+                             headers=self.from_ip("198.51.100.22"))
+        self.assertEqual(response.status_code, 200, "another address still polls")
+
+    def test_long_poll_per_ip_can_be_lifted(self):
+        self.set_limit("livechat.rate_limit_poll_per_ip", 0)
+        for _i in range(3):
+            self.assertEqual(self.post("/longpolling/livechat/poll", {"token": uuid.uuid4().hex}).status_code, 403)
+        self.assertEqual(self._counted("poll_ip", "127.0.0.1"), 0)
+
+    def test_transcripts_per_ip(self):
+        """The visitor chooses where the transcript goes: one address cannot have many e-mails sent,
+        whatever the number of conversations it opens."""
+        self.set_limit("livechat.rate_limit_transcript_per_ip", 2)
+        Mail = self.env["mail.mail"].sudo()
+        before = Mail.search_count([("email_to", "=", "victim@example.com")])
+        for _i in range(2):
+            response = self.post("/livechat/api/session/transcript", {
+                "token": self.open_session()["token"], "email": "victim@example.com"})
+            self.assertEqual(response.status_code, 200, response.text)
+        token = self.open_session()["token"]
+        self.assert_rate_limited(self.post("/livechat/api/session/transcript", {
+            "token": token, "email": "victim@example.com"}))
+        self.assertEqual(Mail.search_count([("email_to", "=", "victim@example.com")]), before + 2)
+        self.proxy_mode()
+        response = self.post("/livechat/api/session/transcript", {"token": token, "email": "ana@example.com"},
+                             headers=self.from_ip("198.51.100.23"))
+        self.assertEqual(response.status_code, 200, "another visitor still gets his transcript")
 
     def test_limits_can_be_lifted(self):
         self.set_limit("livechat.rate_limit_open", 0)
@@ -292,6 +395,29 @@ class TestRateLimitHttp(SecurityHttpCase):
         response = self.post("/livechat/api/session/post", "[" * 5000 + "]" * 5000)
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["error"]["code"], "invalid_json")
+
+    def test_whole_numbers_in_text(self):
+        """Digits int() refuses (superscripts, thousands of them) are a readable error, not a server error."""
+        for value in ("²", "9" * 5000, "١٢", "12a", ""):
+            response = self.post("/livechat/api/init", {"channel_id": value})
+            self.assertEqual(response.status_code, 400, repr(value[:10]))
+            self.assertEqual(response.json()["error"]["code"], "invalid_channel_id")
+        self.assertEqual(self.post("/livechat/api/init", {"channel_id": str(self.channel.id)}).status_code, 200)
+
+    def test_chunked_body_size_cap(self):
+        """A chunked body has no Content-Length: it is read up to the cap, then refused."""
+        token = self.open_session()["token"]
+
+        def chunks(body):
+            for start in range(0, len(body), 1000):
+                yield body[start:start + 1000]
+        body = json.dumps({"token": token, "body": "z" * 70000}).encode("utf-8")
+        response = self.request("POST", "/livechat/api/session/post", data=chunks(body))
+        self.assertEqual(response.status_code, 413)
+        self.assertEqual(response.json()["error"]["code"], "request_too_large")
+        body = json.dumps({"token": token, "body": "chunked hello"}).encode("utf-8")
+        response = self.request("POST", "/livechat/api/session/post", data=chunks(body))
+        self.assertEqual(response.status_code, 200, response.text)
 
 
 @common.at_install(False)

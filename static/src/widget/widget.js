@@ -6,18 +6,32 @@
  * everything the visitor or the operator writes is shown with textContent, never as HTML.
  * The session token lives in localStorage (per server and channel): the conversation survives
  * page navigation and reloads; after a network error or a server restart the widget reconnects
- * with backoff and fetches what it missed.
+ * with backoff and fetches what it missed. When the server says to slow down (HTTP 429 with
+ * Retry-After), the widget waits what it says before it tries again.
  */
 const STORE = "odoo-livechat";
 const COLOR = /^#[0-9a-f]{6}$/i;
 const SVG = "http://www.w3.org/2000/svg";
+const RETRY_AFTER_MAX = 60;  // seconds: the longest a Retry-After makes the widget wait
+const OPEN_ATTEMPTS = 3;  // a rate-limited start or opening is tried this many times in all
 
 class ApiError extends Error {
-    constructor(status, code, message) {
+    constructor(status, code, message, retryAfter = null) {
         super(message || "HTTP " + status);
         this.status = status;
         this.code = code;
+        this.retryAfter = retryAfter;  // milliseconds to wait before trying again (429, 503), or null
     }
+}
+
+/** A response's Retry-After (seconds or an HTTP date) in milliseconds, 1 to RETRY_AFTER_MAX seconds; null without one. */
+function retryAfter(response) {
+    const value = (response.headers.get("Retry-After") || "").trim();
+    if (!value) {
+        return null;
+    }
+    const seconds = /^\d+$/.test(value) ? Number(value) : (Date.parse(value) - Date.now()) / 1000;
+    return Number.isNaN(seconds) ? null : Math.min(RETRY_AFTER_MAX, Math.max(1, seconds)) * 1000;
 }
 
 const storage = {
@@ -92,9 +106,28 @@ export class LivechatWidget {
         try { body = await response.json(); } catch (e) { /* not JSON */ }
         if (!response.ok) {
             const error = (body && body.error) || {};
-            throw new ApiError(response.status, error.code, error.message);
+            const wait = [429, 503].includes(response.status) ? retryAfter(response) : null;
+            throw new ApiError(response.status, error.code, error.message, wait);
         }
         return body;
+    }
+
+    /** ``request()``, tried again after the server's Retry-After when it says to slow down (at most
+     * OPEN_ATTEMPTS in all); ``onWait(error)`` is told before each wait. */
+    async retrying(request, onWait = null) {
+        for (let attempt = 1; ; attempt += 1) {
+            try {
+                return await request();
+            } catch (error) {
+                if (!error.retryAfter || attempt >= OPEN_ATTEMPTS) {
+                    throw error;
+                }
+                if (onWait) {
+                    onWait(error);
+                }
+                await sleep(error.retryAfter);
+            }
+        }
     }
 
     api(path, data, options) {
@@ -122,7 +155,7 @@ export class LivechatWidget {
     // ---------------------------------------------------------------- start
     async start() {
         const lang = document.documentElement.lang || navigator.language || "";
-        this.config = await this.api("init", {channel_id: this.channelId, url: location.href, lang});
+        this.config = await this.retrying(() => this.api("init", {channel_id: this.channelId, url: location.href, lang}));
         this.texts = this.config.texts;
         await this.mount();
         if (this.session && this.session.token) {
@@ -306,9 +339,17 @@ export class LivechatWidget {
         this.setEnabled(false);
         this.setNotice(this.texts.connecting);
         try {
-            const result = await this.api("session/open", {
+            // rate limited: say so politely, then try again when the server says
+            const result = await this.retrying(() => this.api("session/open", {
                 channel_id: this.channelId, url: location.href, visitor_uid: this.visitorUid(),
-            });
+            }), (error) => this.setNotice(error.message || this.texts.connecting));
+            if (!this.window) {
+                // closed while it waited: the conversation that opened meanwhile ends at once
+                if (result.token) {
+                    this.api("session/leave", {token: result.token}).catch(() => {});
+                }
+                return;
+            }
             if (!result.available) {
                 if (!this.showOfflineForm()) {
                     this.setNotice(result.message || this.texts.no_operator);
@@ -403,6 +444,11 @@ export class LivechatWidget {
                 if (error.status === 403) {
                     this.ended();
                     break;
+                }
+                if (error.retryAfter) {
+                    // rate limited: wait what the server says, then go on from the same cursor
+                    await sleep(error.retryAfter);
+                    continue;
                 }
                 // server restarting, network down: back off, then fetch what was missed
                 this.failures += 1;
