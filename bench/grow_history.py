@@ -45,8 +45,8 @@ COPIES = [
      "SELECT id FROM mail_channel_partner WHERE channel_id IN (SELECT id FROM src_channel)"),
     ("mail_followers", "map_follower",
      "SELECT id FROM mail_followers WHERE res_model = 'mail.channel' AND res_id IN (SELECT id FROM src_channel)"),
-    ("livechat_session", "map_session",
-     "SELECT id FROM livechat_session WHERE mail_channel_id IN (SELECT id FROM src_channel)"),
+    # every session, also those whose visitor never wrote (no conversation)
+    ("livechat_session", "map_session", "SELECT id FROM src_session"),
     ("mail_message", "map_message",
      "SELECT id FROM mail_message WHERE model = 'mail.channel' AND res_id IN (SELECT id FROM src_channel)"),
     ("mail_message_res_partner_needaction_rel", "map_notification",
@@ -114,6 +114,7 @@ def grow(dbname, factor):
         with connection.cursor() as cr:
             before = count(cr)
             cr.execute("CREATE TEMP TABLE src_channel AS SELECT id FROM mail_channel WHERE channel_type = 'livechat'")
+            cr.execute("CREATE TEMP TABLE src_session AS SELECT id FROM livechat_session")
             for copy in range(1, factor):
                 for table, map_name, source_sql in COPIES:
                     copy_rows(cr, table, map_name, source_sql, "interval '%d days'" % (7 * copy))
