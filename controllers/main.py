@@ -133,6 +133,7 @@ class LivechatApi(http.Controller):
     def session_history(self, data):
         """The conversation so far (or after ``after_id``), with the bus cursor to poll from."""
         session = self._session(data)
+        check_rate("history", session.id, "livechat.rate_limit_history", 60)
         after_id = int_param(data, "after_id", required=False) or 0
         cursor = session._bus_cursor()
         result = session._visitor_info()
@@ -144,6 +145,7 @@ class LivechatApi(http.Controller):
     def session_leave(self, data):
         """The visitor closes the chat: the session ends and the operator is told."""
         session = self._session(data)
+        check_rate("leave", session.id, "livechat.rate_limit_leave", 10)
         session._close_by_visitor()
         return json_response({"state": "closed"})
 

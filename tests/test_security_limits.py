@@ -310,6 +310,19 @@ class TestRateLimitHttp(SecurityHttpCase):
             response = self.post("/longpolling/livechat/poll", payload)
             self.assertEqual(response.status_code, 403, "no plausible token: unknown session")
 
+    def test_history_and_leave_per_session(self):
+        self.set_limit("livechat.rate_limit_history", 3)
+        self.set_limit("livechat.rate_limit_leave", 2)
+        first, second = self.open_session(), self.open_session()
+        for _i in range(3):
+            self.assertEqual(self.post("/livechat/api/session/history", {"token": first["token"]}).status_code, 200)
+        self.assert_rate_limited(self.post("/livechat/api/session/history", {"token": first["token"]}))
+        self.assertEqual(self.post("/livechat/api/session/history", {"token": second["token"]}).status_code, 200,
+                         "another session still reads its history")
+        for _i in range(2):
+            self.assertEqual(self.post("/livechat/api/session/leave", {"token": second["token"]}).status_code, 200)
+        self.assert_rate_limited(self.post("/livechat/api/session/leave", {"token": second["token"]}))
+
     def _counted(self, kind, key):
         self.env.cr.execute("SELECT sum(hits) FROM livechat_rate_limit WHERE key = %s",
                             (self.env["livechat.rate.limit"]._hash_key(kind, key),))
