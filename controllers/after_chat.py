@@ -2,7 +2,7 @@
 from odoo import _, http
 from odoo.http import request
 
-from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param
+from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param, visitor_session
 
 URL_MAX_LENGTH = 2048
 EMAIL_MAX_LENGTH = 254
@@ -11,17 +11,11 @@ TZ_MAX_LENGTH = 64
 
 class LivechatAfterChat(http.Controller):
 
-    def _session(self, data):
-        session = request.env["livechat.session"]._find_by_token(data.get("token"))
-        if not session:
-            raise ApiError(403, "invalid_token", _("This conversation is unknown: it may have been deleted."))
-        return session
-
     @http.route("/livechat/api/session/rate", **PUBLIC_API)
     @json_api
     def session_rate(self, data):
         """The visitor rates the conversation: happy, neutral or unhappy, with an optional comment."""
-        session = self._session(data)
+        session = visitor_session(data)
         check_rate("rate", session.id, "livechat.rate_limit_rate", 10)
         rating = str_param(data, "rating", 16, required=True)
         comment = str_param(data, "comment", 4000)
@@ -32,7 +26,7 @@ class LivechatAfterChat(http.Controller):
     @json_api
     def session_transcript(self, data):
         """E-mail the conversation to the address the visitor gives (queued in Odoo's mail queue)."""
-        session = self._session(data)
+        session = visitor_session(data)
         email = str_param(data, "email", EMAIL_MAX_LENGTH + 1, required=True)
         email = session._check_transcript_email(email)
         check_rate("transcript", session.id, "livechat.rate_limit_transcript", 3)

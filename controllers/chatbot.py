@@ -4,7 +4,7 @@ import base64
 from odoo import _, http
 from odoo.http import Response, request
 
-from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response
+from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, visitor_session
 
 AVATAR_MAX_AGE = "public, max-age=3600"
 IMAGE_TYPES = (
@@ -27,11 +27,7 @@ class LivechatChatbot(http.Controller):
     @json_api
     def answer(self, data):
         """The visitor clicked one of the answers of the bot's question."""
-        session = request.env["livechat.session"]._find_by_token(data.get("token"))
-        if not session:
-            raise ApiError(403, "invalid_token", _("This conversation is unknown: it may have been deleted."))
-        if session.state != "open":
-            raise ApiError(403, "session_closed", _("This conversation has ended."))
+        session = visitor_session(data, open_only=True)
         answer = request.env["livechat.chatbot.answer"].sudo().browse(int_param(data, "answer_id")).exists()
         if not answer:
             raise ApiError(400, "invalid_answer", _("This answer does not exist any more."))

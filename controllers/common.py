@@ -227,6 +227,17 @@ def check_recent_refusal(kind, key, param, default):
         raise rate_limited(wait, repeated=True)
 
 
+def visitor_session(data, open_only=False):
+    """The session (sudo) whose token the request body holds: HTTP 403 when there is none, or when
+    ``open_only`` and it has ended."""
+    session = request.env["livechat.session"]._find_by_token(data.get("token"))
+    if not session:
+        raise ApiError(403, "invalid_token", _("This conversation is unknown: it may have been deleted."))
+    if open_only and session.state != "open":
+        raise ApiError(403, "session_closed", _("This conversation has ended."))
+    return session
+
+
 def visitor_lang(requested=None):
     """The installed language closest to the visitor's: the page's, else the browser's, else English."""
     installed = [code for code, _name in request.env["res.lang"].get_installed()]

@@ -1,9 +1,8 @@
 """The widget reports each page the visitor opens while his conversation is open."""
-from odoo import _, http
+from odoo import http
 from odoo.exceptions import ValidationError
-from odoo.http import request
 
-from .common import PUBLIC_API, ApiError, check_rate, json_api, json_response
+from .common import PUBLIC_API, ApiError, check_rate, json_api, json_response, visitor_session
 
 
 class LivechatPageVisitApi(http.Controller):
@@ -12,11 +11,7 @@ class LivechatPageVisitApi(http.Controller):
     @json_api
     def session_page(self, data):
         """The visitor opened a page (``url``): the operator sees it among the pages visited."""
-        session = request.env["livechat.session"]._find_by_token(data.get("token"))
-        if not session:
-            raise ApiError(403, "invalid_token", _("This conversation is unknown: it may have been deleted."))
-        if session.state != "open":
-            raise ApiError(403, "session_closed", _("This conversation has ended."))
+        session = visitor_session(data, open_only=True)
         check_rate("page", session.id, "livechat.rate_limit_page", 60)
         try:
             recorded = session._record_page_visit(data.get("url"))

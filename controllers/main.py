@@ -14,7 +14,7 @@ from odoo.tools import config
 from odoo.addons.bus.models.bus import dispatch
 
 from ..models.livechat_session import MESSAGE_MAX_LENGTH
-from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param
+from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param, visitor_session
 
 POLL_PATH = "/longpolling/livechat/poll"
 URL_MAX_LENGTH = 2048
@@ -31,18 +31,6 @@ class LivechatApi(http.Controller):
         if not channel or not channel.active:
             raise ApiError(404, "channel_not_found", _("This chat channel does not exist or is closed."))
         return channel
-
-    def _session(self, data):
-        session = request.env["livechat.session"]._find_by_token(data.get("token"))
-        if not session:
-            raise ApiError(403, "invalid_token", _("This conversation is unknown: it may have been deleted."))
-        return session
-
-    def _open_session(self, data):
-        session = self._session(data)
-        if session.state != "open":
-            raise ApiError(403, "session_closed", _("This conversation has ended."))
-        return session
 
     def _remote_addr(self):
         return request.httprequest.remote_addr
@@ -114,7 +102,7 @@ class LivechatApi(http.Controller):
     @json_api
     def session_post(self, data):
         """The visitor writes: plain text, at most MESSAGE_MAX_LENGTH characters."""
-        session = self._open_session(data)
+        session = visitor_session(data, open_only=True)
         body = data.get("body")
         if not isinstance(body, str) or not body.strip():
             raise ApiError(400, "empty_message", _("Write a message before sending it."))
@@ -132,7 +120,7 @@ class LivechatApi(http.Controller):
     @json_api
     def session_history(self, data):
         """The conversation so far (or after ``after_id``), with the bus cursor to poll from."""
-        session = self._session(data)
+        session = visitor_session(data)
         check_rate("history", session.id, "livechat.rate_limit_history", 60)
         after_id = int_param(data, "after_id", required=False) or 0
         cursor = session._bus_cursor()
@@ -144,7 +132,7 @@ class LivechatApi(http.Controller):
     @json_api
     def session_leave(self, data):
         """The visitor closes the chat: the session ends and the operator is told."""
-        session = self._session(data)
+        session = visitor_session(data)
         check_rate("leave", session.id, "livechat.rate_limit_leave", 10)
         session._close_by_visitor()
         return json_response({"state": "closed"})
@@ -155,7 +143,7 @@ class LivechatApi(http.Controller):
         """Wait (up to ~50 s) for events of the visitor's session on Odoo's bus."""
         # per address before the token lookup; per session after it (an unknown token counts nothing)
         check_rate("poll_ip", self._remote_addr(), "livechat.rate_limit_poll_per_ip", 600)
-        session = self._session(data)
+        session = visitor_session(data)
         check_rate("poll", session.id, "livechat.rate_limit_poll", 120)
         last = int_param(data, "last", required=False) or 0
         channel = session._bus_channel()
