@@ -17,7 +17,6 @@ Odoo 11's bus loses notifications in two ways, and pays a new PostgreSQL connect
   its ``NOTIFY`` (Odoo keeps no pool for it); one connection per process is kept instead.
 """
 import contextlib
-import json
 import logging
 import os
 import random
@@ -33,10 +32,6 @@ _logger = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock key of the live chat notifications' ordering (any fixed 64-bit number)
 ORDER_LOCK_KEY = 0x6C69766563686174  # "livechat"
-
-
-def json_dump(value):
-    return json.dumps(value, separators=(",", ":"))
 
 
 def is_livechat_channel(channel):
@@ -59,7 +54,7 @@ class BusNotifier(object):
         return connection
 
     def notify(self, channels):
-        payload = json_dump(list(channels))
+        payload = odoo_bus.json_dump(list(channels))
         with self._lock:
             for attempt in (1, 2):
                 try:
@@ -98,8 +93,8 @@ class BusBus(models.Model):
               FROM unnest(%(channels)s::varchar[], %(messages)s::varchar[]) AS notification(channel, message)
         """, {
             "uid": self.env.uid,
-            "channels": [json_dump(channel) for channel, _message in notifications],
-            "messages": [json_dump(message) for _channel, message in notifications],
+            "channels": [odoo_bus.json_dump(channel) for channel, _message in notifications],
+            "messages": [odoo_bus.json_dump(message) for _channel, message in notifications],
         })
         if random.random() < 0.01 * len(notifications):
             self.gc()
@@ -120,10 +115,14 @@ def _poll_listening_first(self, dbname, channels, last, options=None, timeout=od
         current._daemonic = True  # don't hold Ctrl-C for a long-poll
         current.name = "openerp.longpolling.request.%s" % current.ident
     registry = odoo.registry(dbname)
-    if options.get("peek"):
+
+    def read(force_status=False):
         with registry.cursor() as cr:
-            notifications = api.Environment(cr, odoo.SUPERUSER_ID, {})["bus.bus"].poll(channels, last, options)
-        return dict(notifications=notifications, channels=channels)
+            return api.Environment(cr, odoo.SUPERUSER_ID, {})["bus.bus"].poll(
+                channels, last, options, force_status=force_status)
+
+    if options.get("peek"):
+        return dict(notifications=read(), channels=channels)
     if not self.started:
         self.start()
     event = self.Event()
@@ -131,13 +130,10 @@ def _poll_listening_first(self, dbname, channels, last, options=None, timeout=od
     for key in keys:
         self.channels.setdefault(key, []).append(event)
     try:
-        with registry.cursor() as cr:
-            notifications = api.Environment(cr, odoo.SUPERUSER_ID, {})["bus.bus"].poll(channels, last, options)
+        notifications = read()
         if not notifications:
             event.wait(timeout=timeout)
-            with registry.cursor() as cr:
-                notifications = api.Environment(cr, odoo.SUPERUSER_ID, {})["bus.bus"].poll(
-                    channels, last, options, force_status=True)
+            notifications = read(force_status=True)
         return notifications
     finally:
         for key in keys:

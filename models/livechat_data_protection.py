@@ -1,10 +1,10 @@
 """Data protection: closed conversations are kept N days, and one visitor's data is erased on request."""
-import json
 import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
+from odoo.addons.bus.models.bus import json_dump
 
 from .livechat_session_chatbot import is_valid_email
 
@@ -83,10 +83,8 @@ class LivechatSession(models.Model):
             return 0
         channels = sessions.mapped("mail_channel_id")
         dbname = self.env.cr.dbname
-        bus_channels = [json.dumps([dbname, "livechat.session", token], separators=(",", ":"))
-                        for token in sessions.mapped("access_token")]
-        bus_channels += [json.dumps([dbname, "mail.channel", channel_id], separators=(",", ":"))
-                         for channel_id in channels.ids]
+        bus_channels = [json_dump(session._bus_channel()) for session in sessions]
+        bus_channels += [json_dump((dbname, "mail.channel", channel_id)) for channel_id in channels.ids]
         documents = [("livechat.session", sessions.ids), ("mail.channel", channels.ids)]
         for model, ids in documents:
             if not ids:

@@ -1,4 +1,3 @@
-import json
 import random
 import secrets
 from datetime import timedelta
@@ -6,6 +5,7 @@ from datetime import timedelta
 from lxml import html as lxml_html
 
 from odoo import _, api, fields, models
+from odoo.addons.bus.models.bus import json_dump
 from odoo.tools import plaintext2html
 
 MESSAGE_MAX_LENGTH = 4000
@@ -209,16 +209,33 @@ class LivechatSession(models.Model):
         if not operator:
             return self.sudo().browse()
         name = visitor_name or self.with_context(lang=operator.lang)._next_visitor_name()
-        return self.sudo().create({
+        values = self._visitor_session_values(channel, name, page_url=page_url, visitor_uid=visitor_uid,
+                                              country=country, user_agent=user_agent, rule=rule)
+        return self.sudo().create(dict(values, operator_id=operator.id))
+
+    @api.model
+    def _visitor_session_values(self, channel, visitor_name, page_url=None, visitor_uid=None, country=None,
+                                user_agent=None, rule=None):
+        """What a new session records of its channel, rule and visitor."""
+        return {
             "channel_id": channel.id,
             "rule_id": rule.id if rule else False,
-            "operator_id": operator.id,
-            "visitor_name": name,
+            "visitor_name": visitor_name,
             "visitor_uid": visitor_uid or False,
             "country_id": country.id if country else False,
             "page_url": page_url or False,
             "user_agent": user_agent or False,
-        })
+        }
+
+    @api.model
+    def _operator_membership(self, operator):
+        """The operator's membership of a conversation: pinned, its chat window open."""
+        return {
+            "partner_id": operator.partner_id.id,
+            "fold_state": "open",
+            "is_minimized": True,
+            "is_pinned": True,
+        }
 
     def _start_conversation(self):
         """The visitor writes for the first time: the conversation (a private mail.channel whose
@@ -226,13 +243,8 @@ class LivechatSession(models.Model):
         for session in self.sudo().filtered(lambda s: not s.mail_channel_id and s.operator_id):
             # two first messages at once (a double click): the second waits, then is replayed by Odoo
             self.env.cr.execute("SELECT 1 FROM livechat_session WHERE id = %s FOR UPDATE", (session.id,))
-            operator = session.operator_id
-            session.mail_channel_id = self._create_conversation(session.visitor_name, members=[{
-                "partner_id": operator.partner_id.id,
-                "fold_state": "open",
-                "is_minimized": True,
-                "is_pinned": True,
-            }])
+            session.mail_channel_id = self._create_conversation(
+                session.visitor_name, members=[self._operator_membership(session.operator_id)])
             session._notify_operator_new_conversation()
         return True
 
@@ -327,7 +339,7 @@ class LivechatSession(models.Model):
         """
         self.ensure_one()
         self.env.cr.execute("SELECT max(id) FROM bus_bus WHERE channel = %s",
-                            (json.dumps(list(self._bus_channel()), separators=(",", ":")),))
+                            (json_dump(self._bus_channel()),))
         return self.env.cr.fetchone()[0] or 1
 
     def _visitor_info(self):

@@ -121,19 +121,10 @@ class LivechatSession(models.Model):
         """A session and its conversation with no operator yet: operators see it once it is forwarded."""
         lang = channel.sudo().user_ids[:1].lang or self.env.lang
         name = visitor_name or self.with_context(lang=lang)._next_visitor_name()
-        mail_channel = self._create_conversation(name)
-        return self.sudo().create({
-            "channel_id": channel.id,
-            "rule_id": rule.id if rule else False,
-            "mail_channel_id": mail_channel.id,
-            "visitor_name": name,
-            "visitor_uid": visitor_uid or False,
-            "country_id": country.id if country else False,
-            "page_url": page_url or False,
-            "user_agent": user_agent or False,
-            "chatbot_script_id": script.id,
-            "chatbot_state": "running",
-        })
+        values = self._visitor_session_values(channel, name, page_url=page_url, visitor_uid=visitor_uid,
+                                              country=country, user_agent=user_agent, rule=rule)
+        return self.sudo().create(dict(values, mail_channel_id=self._create_conversation(name).id,
+                                       chatbot_script_id=script.id, chatbot_state="running"))
 
     # ------------------------------------------------------------------
     # The bot talks
@@ -179,12 +170,8 @@ class LivechatSession(models.Model):
         operator = self._select_operator(self.channel_id, self.visitor_uid)
         if not operator:
             return False
-        self.mail_channel_id.sudo().write({"channel_last_seen_partner_ids": [(0, 0, {
-            "partner_id": operator.partner_id.id,
-            "fold_state": "open",
-            "is_minimized": True,
-            "is_pinned": True,
-        })]})
+        self.mail_channel_id.sudo().write({
+            "channel_last_seen_partner_ids": [(0, 0, self._operator_membership(operator))]})
         self.write({"operator_id": operator.id, "chatbot_state": "forwarded", "chatbot_step_id": False})
         self.mail_channel_id.sudo().with_context(mail_create_nosubscribe=True).message_post(
             body=plaintext2html(self._chatbot_joined_text(operator)), author_id=operator.partner_id.id,

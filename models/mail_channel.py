@@ -19,16 +19,13 @@ class MailChannel(models.Model):
         In a live chat the message is formatted as superuser: what is broadcast does not depend on
         who reads it, and the author's access was checked when he posted it.
         """
-        if any(channel.channel_type == "livechat" for channel in self):
-            message = message.sudo()
-        notifications = super(MailChannel, self)._channel_message_notifications(message)
         livechat_channels = self.filtered(lambda channel: channel.channel_type == "livechat")
         if livechat_channels:
+            message = message.sudo()
+        notifications = super(MailChannel, self)._channel_message_notifications(message)
+        if livechat_channels:
             Session = self.env["livechat.session"].sudo()
-            # the visitors' bus channels, in one query (a message is posted on one conversation)
-            self.env.cr.execute("SELECT id FROM livechat_session WHERE mail_channel_id IN %s",
-                                (tuple(livechat_channels.ids),))
-            sessions = Session.browse([row[0] for row in self.env.cr.fetchall()])
+            sessions = Session.search([("mail_channel_id", "in", livechat_channels.ids)])
             if sessions:
                 payload = {"type": "message", "message": Session._message_payload(message)}
                 notifications += [[session._bus_channel(), payload] for session in sessions]
