@@ -12,22 +12,12 @@ class AfterChatMixin(OperatorMixin):
 
     def _open_session(self, channel, visitor_name="Ana", page_url="https://shop.example.com/contactus",
                       first_message="Hello"):
-        """The visitor opens a chat and writes ``first_message``: the conversation starts."""
-        session = self.env["livechat.session"]._open_for_visitor(
-            channel, page_url=page_url, visitor_name=visitor_name)
-        self.assertTrue(session, "an operator is online: the conversation opens")
-        if first_message:
-            session._post_visitor_message(first_message)
-        return session
+        return self._start_chat(channel, first_message, page_url=page_url, visitor_name=visitor_name)
 
     def _operator_says(self, session, text):
         return session.mail_channel_id.sudo(session.operator_id).with_context(
             mail_create_nosubscribe=True).message_post(
             body="<p>%s</p>" % text, message_type="comment", subtype="mail.mt_comment")
-
-    def _conversation_messages(self, session):
-        return self.env["mail.message"].sudo().search([
-            ("model", "=", "mail.channel"), ("res_id", "=", session.mail_channel_id.id)], order="id")
 
 
 class AfterChatCase(AfterChatMixin, common.TransactionCase):

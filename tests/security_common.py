@@ -5,6 +5,8 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import common
 from odoo.tools import config
 
+from .visitor_common import OperatorMixin
+
 # what a hostile visitor types: markup, a script URL, a right-to-left override
 HOSTILE_HTML = '<img src=x onerror="alert(1)">'
 HOSTILE_URL = "javascript:alert(document.cookie)"
@@ -12,7 +14,7 @@ RLO = "\u202e"
 HOSTILE_TEXT = "%s <b>bold</b> %s %sgnp.exe" % (HOSTILE_HTML, HOSTILE_URL, RLO)
 
 
-class SecurityMixin(object):
+class SecurityMixin(OperatorMixin):
     """Builds operators, channels and conversations; for TransactionCase and HttpCase tests."""
 
     def _make_user(self, login, groups=("base.group_user", "livechat.group_livechat_user")):
@@ -36,17 +38,8 @@ class SecurityMixin(object):
         })
 
     def _open_session(self, channel, first_message="Hello", **values):
-        """The visitor opens a chat and writes ``first_message``: the conversation starts."""
         values.setdefault("page_url", "https://shop.example.com/contactus")
-        session = self.env["livechat.session"]._open_for_visitor(channel, **values)
-        self.assertTrue(session, "an operator is online: the conversation opens")
-        if first_message:
-            session._post_visitor_message(first_message)
-        return session
-
-    def _conversation(self, session):
-        return self.env["mail.message"].sudo().search([
-            ("model", "=", "mail.channel"), ("res_id", "=", session.mail_channel_id.id)], order="id")
+        return self._start_chat(channel, first_message, **values)
 
 
 class SecurityHttpCase(SecurityMixin, common.HttpCase):

@@ -9,7 +9,7 @@ import time
 import uuid
 
 from odoo import SUPERUSER_ID, api
-from odoo.addons.bus.models.bus import dispatch
+from odoo.addons.bus.models.bus import dispatch, json_dump
 from odoo.tests import common
 
 
@@ -63,7 +63,7 @@ class TestBusOrdering(common.TransactionCase):
         self.assertTrue(done.wait(10))
         reader = self._env().cr
         reader.execute("SELECT message FROM bus_bus WHERE channel = %s ORDER BY id",
-                       (json.dumps(list(visitor_channel), separators=(",", ":")),))
+                       (json_dump(visitor_channel),))
         self.assertEqual([json.loads(row[0])["n"] for row in reader.fetchall()], [1, 2])
 
     def test_other_notifications_never_wait_for_a_chat(self):

@@ -3,16 +3,18 @@ from datetime import datetime, timedelta
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import AccessError, ValidationError
+from odoo.addons.bus.models.bus import json_dump
 from odoo.tests import common
 
 from .common import LivechatCase
+from .visitor_common import OperatorMixin
 
 
 def seconds_ago(seconds):
     return fields.Datetime.to_string(datetime.utcnow() - timedelta(seconds=seconds))
 
 
-class DiscussCase(LivechatCase):
+class DiscussCase(OperatorMixin, LivechatCase):
     """An online operator on a channel, and conversations opened the way the visitor API opens them."""
 
     def setUp(self):
@@ -25,13 +27,7 @@ class DiscussCase(LivechatCase):
         self.romania = self.env.ref("base.ro")
 
     def open_session(self, name="Ana", country=None, page_url="https://shop.example.com/shop", first_message="Hello"):
-        """The visitor opens a chat and writes ``first_message``: the conversation starts."""
-        session = self.env["livechat.session"]._open_for_visitor(
-            self.channel, page_url=page_url, visitor_name=name, country=country)
-        self.assertTrue(session, "the online operator takes the conversation")
-        if first_message:
-            session._post_visitor_message(first_message)
-        return session
+        return self._start_chat(self.channel, first_message, page_url=page_url, visitor_name=name, country=country)
 
     def as_operator(self, model="mail.channel"):
         return self.env[model].sudo(self.operator)
@@ -39,7 +35,7 @@ class DiscussCase(LivechatCase):
     def bus_messages(self, bus_channel):
         """Messages sent on ``bus_channel`` in this test, oldest first."""
         self.env.cr.execute("SELECT channel, message FROM bus_bus ORDER BY id")
-        wanted = json.dumps(list(bus_channel), separators=(",", ":"))
+        wanted = json_dump(bus_channel)
         return [json.loads(message) for channel, message in self.env.cr.fetchall() if channel == wanted]
 
     def operator_bus(self):

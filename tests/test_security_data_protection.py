@@ -33,7 +33,7 @@ class DataProtectionMixin(SecurityMixin):
     def assert_kept(self, session):
         self.assertTrue(session.exists())
         self.assertTrue(session.mail_channel_id.exists())
-        self.assertTrue(self._conversation(session))
+        self.assertTrue(self._conversation_messages(session))
 
 
 @common.at_install(False)
@@ -51,7 +51,7 @@ class TestRetention(DataProtectionMixin, common.TransactionCase):
 
     def test_closed_sessions_older_than_the_setting_are_erased(self):
         self.env["ir.config_parameter"].set_param("livechat.retention_days", "30")
-        conversation, message_ids = self.old.mail_channel_id, self._conversation(self.old).ids
+        conversation, message_ids = self.old.mail_channel_id, self._conversation_messages(self.old).ids
         self.env.ref("livechat.ir_cron_livechat_retention").method_direct_trigger()
         self.assert_erased(self.old, conversation, message_ids)
         self.assert_kept(self.recent)
@@ -115,7 +115,7 @@ class TestEraseVisitor(DataProtectionMixin, common.TransactionCase):
         self.second._send_transcript("dana@example.com")
         self.second._record_page_visit("https://shop.example.com/cart")
         conversations = (self.first | self.second).mapped("mail_channel_id")
-        message_ids = self._conversation(self.first).ids + self._conversation(self.second).ids
+        message_ids = self._conversation_messages(self.first).ids + self._conversation_messages(self.second).ids
         mails = self.env["mail.mail"].sudo().search([("model", "=", "livechat.session"),
                                                      ("res_id", "=", self.second.id)])
         self.assertTrue(mails, "the transcript e-mail is queued")

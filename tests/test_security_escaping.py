@@ -32,7 +32,7 @@ class TestEscaping(SecurityHttpCase):
         status, history = self.api("session/history", {"token": result["token"]})
         self.assertIn(HOSTILE_TEXT.replace(RLO, ""), [message["body"] for message in history["messages"]])
         # the operator's chat window and Discuss render message_format()'s body as HTML: it is escaped
-        message = self._conversation(session).filtered(lambda m: "gnp.exe" in (m.body or ""))
+        message = self._conversation_messages(session).filtered(lambda m: "gnp.exe" in (m.body or ""))
         self.assertEqual(len(message), 1)
         self.assert_no_markup(message.body, "the stored message")
         self.assertIn("&lt;img", message.body)
@@ -62,7 +62,7 @@ class TestEscaping(SecurityHttpCase):
         self.assertEqual(info["name"], session.visitor_name)
         # the operator is told when the visitor leaves: a message that quotes the name, escaped
         self.assertEqual(self.api("session/leave", {"token": result["token"]})[0], 200)
-        notice = self._conversation(session).filtered(lambda m: m.message_type == "notification")[-1:]
+        notice = self._conversation_messages(session).filtered(lambda m: m.message_type == "notification")[-1:]
         self.assertTrue(notice)
         self.assert_no_markup(notice.body, "the 'left the conversation' notice")
         self.assertNotIn(RLO, notice.body)

@@ -59,7 +59,7 @@ class TestCsrf(SecurityHttpCase):
         session = self.session_of(result["token"])
         status, _answer = self.api("session/post", {"token": result["token"], "body": "forged?"})
         self.assertEqual(status, 200)
-        message = self._conversation(session).filtered(lambda m: "forged?" in (m.body or ""))
+        message = self._conversation_messages(session).filtered(lambda m: "forged?" in (m.body or ""))
         self.assertFalse(message.author_id, "the message is the visitor's, not the administrator's")
         self.assertNotEqual(message.author_id, admin_partner)
         # without a token, nothing at all, cookie or not

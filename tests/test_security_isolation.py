@@ -27,7 +27,7 @@ class TestVisitorIsolation(SecurityHttpCase):
         bodies = [message["body"] for message in history["messages"]]
         self.assertIn("Alice asks", bodies)
         self.assertNotIn("Bob secret order 4411", bodies)
-        bob_bodies = self._conversation(self.session_of(bob["token"])).mapped("body")
+        bob_bodies = self._conversation_messages(self.session_of(bob["token"])).mapped("body")
         self.assertIn("<p>Bob secret order 4411</p>", bob_bodies)
         self.assertNotIn("<p>Alice asks</p>", bob_bodies, "Alice's message did not land in Bob's conversation")
 
@@ -57,7 +57,7 @@ class TestVisitorIsolation(SecurityHttpCase):
                 self.assertEqual(status, 403, "%s %r" % (route, payload))
                 self.assertEqual(result, unknown, "a wrong key tells nothing about existing sessions")
         self.assertEqual(session.state, "open", "nobody closed Alice's session")
-        self.assertFalse(self._conversation(session).filtered(lambda m: "hello" in (m.body or "")))
+        self.assertFalse(self._conversation_messages(session).filtered(lambda m: "hello" in (m.body or "")))
 
     def test_tokens_are_long_random_and_never_ids(self):
         tokens = [self.open_session(visitor_uid="visitor-%d" % number)["token"] for number in range(5)]
@@ -77,7 +77,7 @@ class TestVisitorIsolation(SecurityHttpCase):
         status, result = self.api("session/post", {"token": alice["token"], "body": "still there?"})
         self.assertEqual(status, 403)
         self.assertEqual(result["error"]["code"], "session_closed")
-        self.assertFalse(self._conversation(self.session_of(alice["token"])).filtered(
+        self.assertFalse(self._conversation_messages(self.session_of(alice["token"])).filtered(
             lambda m: "still there?" in (m.body or "")))
 
 

@@ -263,7 +263,7 @@ class TestRateLimitHttp(SecurityHttpCase):
                 "token": first, "body": "message %d" % number}).status_code, 200)
         response = self.post("/livechat/api/session/post", {"token": first, "body": "one too many"})
         self.assert_rate_limited(response)
-        self.assertFalse(self._conversation(self.session_of(first)).filtered(
+        self.assertFalse(self._conversation_messages(self.session_of(first)).filtered(
             lambda message: "one too many" in (message.body or "")), "the refused message was not posted")
         # the other session of the same address: within its own limit, until the address's limit
         self.assertEqual(self.post("/livechat/api/session/post", {"token": second, "body": "a"}).status_code, 200)

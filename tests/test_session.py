@@ -1,6 +1,7 @@
 import json
 
 from odoo import fields
+from odoo.addons.bus.models.bus import json_dump
 from odoo.exceptions import ValidationError
 from odoo.tests import common
 
@@ -84,7 +85,7 @@ class TestSession(VisitorMixin, common.TransactionCase):
     def test_operator_is_told_to_open_a_chat_window(self):
         session = self._open()
         partner = session.operator_id.partner_id
-        channel = json.dumps([self.env.cr.dbname, "res.partner", partner.id], separators=(",", ":"))
+        channel = json_dump((self.env.cr.dbname, "res.partner", partner.id))
 
         def notifications():
             return [json.loads(bus.message) for bus in self.env["bus.bus"].search([("channel", "=", channel)])]

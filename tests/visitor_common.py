@@ -1,8 +1,10 @@
 """Channels, operators and small GeoIP databases for the visitor-side tests."""
+import json
 import os
 import tempfile
 
 from odoo import fields
+from odoo.addons.bus.models.bus import json_dump
 
 
 def build_geoip_database(networks, database_type="GeoLite2-Country"):
@@ -39,6 +41,18 @@ class OperatorMixin(object):
             presences.search([("user_id", "=", user.id)]).unlink()
             presences.create({"user_id": user.id, "last_poll": now, "last_presence": now, "status": "online"})
 
+    def _start_chat(self, channel, first_message="Hello", **values):
+        """A visitor opens a chat on ``channel`` and writes ``first_message``: the conversation starts."""
+        session = self.env["livechat.session"]._open_for_visitor(channel, **values)
+        self.assertTrue(session, "an operator is online: the chat opens")
+        if first_message:
+            session._post_visitor_message(first_message)
+        return session
+
+    def _conversation_messages(self, session):
+        return self.env["mail.message"].sudo().search([
+            ("model", "=", "mail.channel"), ("res_id", "=", session.mail_channel_id.id)], order="id")
+
 
 class VisitorMixin(OperatorMixin):
     """A channel with two operators (one with an Online Chat Name), and presence helpers."""
@@ -64,13 +78,10 @@ class VisitorMixin(OperatorMixin):
 
     def _chat(self, first_message="Hello", **kwargs):
         """A visitor opens a chat on the channel and writes: the conversation starts."""
-        session = self.env["livechat.session"]._open_for_visitor(self.channel, **kwargs)
-        session._post_visitor_message(first_message)
-        return session
+        return self._start_chat(self.channel, first_message, **kwargs)
 
     def _bus_messages(self, session):
         """Payloads sent so far on the bus channel the visitor's widget listens on."""
-        import json
-        channel = json.dumps(list(session._bus_channel()), separators=(",", ":"))
+        channel = json_dump(session._bus_channel())
         records = self.env["bus.bus"].sudo().search([("channel", "=", channel)], order="id")
         return [json.loads(record.message) for record in records]
