@@ -8,6 +8,8 @@ import os
 import pytest
 from playwright.sync_api import sync_playwright
 
+from widget_support import Odoo, ThirdPartySite
+
 CHROMIUM = os.environ.get("LIVECHAT_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -73,6 +75,42 @@ def login(page, login="admin", password="admin"):
     page.click("button[type=submit]")
     page.wait_for_selector("#oe_main_menu_navbar", timeout=30000)
     page.wait_for_selector(".o_web_client .o_content, .o_web_client .o_main_content", timeout=30000)
+
+
+@pytest.fixture
+def odoo(base_url, db_name):
+    """The test database over JSON-RPC, as the administrator."""
+    return Odoo(base_url, db_name)
+
+
+@pytest.fixture
+def site():
+    """A third-party website on a loopback origin of its own."""
+    site = ThirdPartySite()
+    yield site
+    site.close()
+
+
+@pytest.fixture
+def visitor(browser, base_url, request):
+    """The visitor's own browser (no Odoo cookie), and its JS errors; the test module's WAIT (ms)
+    bounds every wait."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1200, "height": 800})
+    context.set_default_timeout(getattr(request.module, "WAIT", 20000))
+    errors = ConsoleErrors()
+    page = errors.attach(context.new_page())
+    yield page, errors
+    context.close()
+
+
+@pytest.fixture
+def operator_name(odoo, request):
+    """The administrator answers under the test module's OPERATOR_CHAT_NAME (his Online Chat Name)."""
+    name = request.module.OPERATOR_CHAT_NAME
+    previous = odoo.read("res.users", odoo.uid, ["livechat_username"])["livechat_username"]
+    odoo.call("res.users", "write", [odoo.uid], {"livechat_username": name})
+    yield name
+    odoo.call("res.users", "write", [odoo.uid], {"livechat_username": previous})
 
 
 @pytest.fixture

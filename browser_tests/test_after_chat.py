@@ -1,41 +1,6 @@
 """After the chat and instead of it, in a real browser: rating and transcript from the widget,
 the offline form, and canned responses in the operator's composer."""
 import time
-import xmlrpc.client
-
-import pytest
-
-RPC_TIMEOUT = 30
-
-
-class TimeoutTransport(xmlrpc.client.Transport):
-    def make_connection(self, host):
-        connection = super(TimeoutTransport, self).make_connection(host)
-        connection.timeout = RPC_TIMEOUT
-        return connection
-
-
-class Odoo(object):
-    """XML-RPC as the administrator: to prepare data and to check what the widget did."""
-
-    def __init__(self, base_url, db):
-        self.db = db
-        common = xmlrpc.client.ServerProxy(base_url + "/xmlrpc/2/common", transport=TimeoutTransport(),
-                                           allow_none=True)
-        self.uid = common.authenticate(db, "admin", "admin", {})
-        self.models = xmlrpc.client.ServerProxy(base_url + "/xmlrpc/2/object", transport=TimeoutTransport(),
-                                                allow_none=True)
-
-    def __call__(self, model, method, *args, **kwargs):
-        return self.models.execute_kw(self.db, self.uid, "admin", model, method, list(args), kwargs)
-
-    def ref(self, xmlid):
-        return self("ir.model.data", "xmlid_to_res_id", xmlid, True)
-
-
-@pytest.fixture
-def odoo(base_url, db_name):
-    return Odoo(base_url, db_name)
 
 
 def wait_until(check, timeout=30, message="condition"):
@@ -69,7 +34,7 @@ def widget_ready(page):
 def test_visitor_rates_and_asks_for_the_transcript(admin_page, browser, base_url, odoo, page_errors):
     channel_id = odoo.ref("livechat.livechat_channel_demo_support")
     # the administrator, an operator of the Support channel, is in the backend: he is available
-    wait_until(lambda: odoo("livechat.channel", "read", [channel_id], ["available_operator_count"])[0]
+    wait_until(lambda: odoo.call("livechat.channel", "read", [channel_id], ["available_operator_count"])[0]
                ["available_operator_count"], message="the operator to be online")
 
     visitor_context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
@@ -85,10 +50,10 @@ def test_visitor_rates_and_asks_for_the_transcript(admin_page, browser, base_url
         visitor.press(".lc-input", "Enter")
         visitor.wait_for_selector(".lc-msg-visitor[data-id]:has-text('Hello, where is my order?')")
 
-        session = odoo("livechat.session", "search_read", [("channel_id", "=", channel_id)],
-                       fields=["id", "mail_channel_id", "operator_id"], order="id desc", limit=1)[0]
-        odoo("mail.channel", "message_post", [session["mail_channel_id"][0]],
-             body="It ships today.", message_type="comment", subtype="mail.mt_comment")
+        session = odoo.call("livechat.session", "search_read", [("channel_id", "=", channel_id)],
+                            fields=["id", "mail_channel_id", "operator_id"], order="id desc", limit=1)[0]
+        odoo.call("mail.channel", "message_post", [session["mail_channel_id"][0]],
+                  body="It ships today.", message_type="comment", subtype="mail.mt_comment")
         visitor.wait_for_selector(".lc-msg-operator:has-text('It ships today.')")
 
         # the visitor ends the chat: the rating and transcript panel replaces the input
@@ -126,15 +91,15 @@ def test_visitor_rates_and_asks_for_the_transcript(admin_page, browser, base_url
         visitor_context.close()
 
     # the server has the rating, the operator reads it in the conversation, the e-mail is queued
-    rated = odoo("livechat.session", "read", [session["id"]], ["rating", "rating_comment", "state"])[0]
+    rated = odoo.call("livechat.session", "read", [session["id"]], ["rating", "rating_comment", "state"])[0]
     assert rated["rating"] == "happy"
     assert rated["rating_comment"] == "Fast answer <b>thanks</b>"
     assert rated["state"] == "closed"
-    notices = odoo("mail.message", "search_read", [("model", "=", "mail.channel"),
-                                                   ("res_id", "=", session["mail_channel_id"][0]),
-                                                   ("body", "ilike", "rated the conversation")], fields=["body"])
+    notices = odoo.call("mail.message", "search_read", [("model", "=", "mail.channel"),
+                                                        ("res_id", "=", session["mail_channel_id"][0]),
+                                                        ("body", "ilike", "rated the conversation")], fields=["body"])
     assert len(notices) == 1 and "Happy" in notices[0]["body"]
-    mails = odoo("mail.mail", "search_read", [("email_to", "=", "ana@example.com")], fields=["body_html"])
+    mails = odoo.call("mail.mail", "search_read", [("email_to", "=", "ana@example.com")], fields=["body_html"])
     assert len(mails) == 1
     assert "Hello, where is my order?" in mails[0]["body_html"]
     assert "It ships today." in mails[0]["body_html"]
@@ -152,8 +117,8 @@ def test_visitor_rates_and_asks_for_the_transcript(admin_page, browser, base_url
 
 def test_offline_form_when_nobody_is_available(page, base_url, odoo, page_errors):
     failed = watch_failed_requests(page)
-    nobody = odoo("res.users", "create", {"name": "Never Online", "login": "never_online_offline_form"})
-    channel_id = odoo("livechat.channel", "create", {
+    nobody = odoo.call("res.users", "create", {"name": "Never Online", "login": "never_online_offline_form"})
+    channel_id = odoo.call("livechat.channel", "create", {
         "name": "After Hours", "user_ids": [(6, 0, [nobody])], "offline_form_enabled": True,
         "offline_form_text": "We are closed. Leave a message!"})
     page.goto("/livechat/demo?channel_id=%d" % channel_id)
@@ -177,24 +142,24 @@ def test_offline_form_when_nobody_is_available(page, base_url, odoo, page_errors
     page.wait_for_selector(".lc-offline-sent")
     assert failed == ["400 %s/livechat/api/offline/send" % base_url], "only the form without a name"
 
-    records = odoo("livechat.offline.message", "search_read", [("channel_id", "=", channel_id)],
-                   fields=["name", "email", "message", "state"])
+    records = odoo.call("livechat.offline.message", "search_read", [("channel_id", "=", channel_id)],
+                        fields=["name", "email", "message", "state"])
     assert records == [{"id": records[0]["id"], "name": "Ana <Pop>", "email": "ana@example.com",
                         "message": "Do you deliver on Sundays?", "state": "new"}]
     # the widget's browser id goes with it: erasing this visitor's data finds the message
     browser_id = page.evaluate("() => JSON.parse(Object.entries(localStorage).find(([k]) => k.endsWith(':uid'))[1])")
-    stored = odoo("livechat.offline.message", "read", [records[0]["id"]], ["visitor_uid"])[0]["visitor_uid"]
+    stored = odoo.call("livechat.offline.message", "read", [records[0]["id"]], ["visitor_uid"])[0]["visitor_uid"]
     assert browser_id and stored == browser_id
     assert not unexpected(page_errors), page_errors
 
 
 def test_channel_without_offline_form_shows_no_button(page, odoo, page_errors):
-    nobody = odoo("res.users", "create", {"name": "Also Never Online", "login": "never_online_no_form"})
-    channel_id = odoo("livechat.channel", "create", {"name": "Closed Shop", "user_ids": [(6, 0, [nobody])]})
+    nobody = odoo.call("res.users", "create", {"name": "Also Never Online", "login": "never_online_no_form"})
+    channel_id = odoo.call("livechat.channel", "create", {"name": "Closed Shop", "user_ids": [(6, 0, [nobody])]})
     page.goto("/livechat/demo?channel_id=%d" % channel_id)
     widget_ready(page)
     assert page.locator(".lc-launcher").count() == 0
-    odoo("livechat.channel", "write", [channel_id], {"offline_form_enabled": True})
+    odoo.call("livechat.channel", "write", [channel_id], {"offline_form_enabled": True})
     page.reload()
     widget_ready(page)
     page.click(".lc-launcher")
@@ -203,7 +168,7 @@ def test_channel_without_offline_form_shows_no_button(page, odoo, page_errors):
 
 
 def test_canned_response_in_the_operator_composer(admin_page, odoo, page_errors):
-    odoo("livechat.canned.response", "create", {"shortcut": "patience", "answer": "Thank you for your patience!"})
+    odoo.call("livechat.canned.response", "create", {"shortcut": "patience", "answer": "Thank you for your patience!"})
     page = admin_page
     page.goto("/web#action=mail.mail_channel_action_client_chat")
     page.click(".o_mail_chat_sidebar .o_mail_chat_channel_item:has-text('general')")

@@ -1,34 +1,9 @@
 """The demo chatbot greets a visitor, asks its questions, and hands over to an operator who answers."""
 import pytest
 
-from conftest import ConsoleErrors
-from widget_support import Odoo
 
 WAIT = 15000  # ms: bounds a broken run only; messages arrive within a second or two
-
-
-@pytest.fixture
-def odoo(base_url, db_name):
-    return Odoo(base_url, db_name)
-
-
-@pytest.fixture
-def visitor(browser, base_url):
-    """The visitor's own browser: no Odoo cookie."""
-    context = browser.new_context(base_url=base_url, viewport={"width": 1100, "height": 800})
-    context.set_default_timeout(WAIT)
-    errors = ConsoleErrors()
-    page = errors.attach(context.new_page())
-    yield page, errors
-    context.close()
-
-
-@pytest.fixture
-def operator_name(odoo):
-    previous = odoo.read("res.users", odoo.uid, ["livechat_username"])["livechat_username"]
-    odoo.call("res.users", "write", [odoo.uid], {"livechat_username": "Oana from Sales"})
-    yield "Oana from Sales"
-    odoo.call("res.users", "write", [odoo.uid], {"livechat_username": previous})
+OPERATOR_CHAT_NAME = "Oana from Sales"  # the administrator's Online Chat Name (fixture operator_name)
 
 
 def xmlid(odoo, name):

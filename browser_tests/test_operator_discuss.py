@@ -12,16 +12,10 @@ from datetime import datetime, timedelta
 import pytest
 
 from conftest import ConsoleErrors, login
-from widget_support import Odoo
 
 WAIT = 20000  # ms: bounds a broken run; things arrive within a second or two
 PARAM = "livechat.operator_inactivity_minutes"
 OPERATOR_LOGIN = "demo"
-
-
-@pytest.fixture
-def odoo(base_url, db_name):
-    return Odoo(base_url, db_name)
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import uuid
 import pytest
 
 from conftest import ConsoleErrors, login
-from widget_support import Odoo
 
 WAIT = 20000
 RUN = uuid.uuid4().hex[:6]
@@ -16,11 +15,6 @@ MARKUP = '<img src=x onerror="window.__xss=1">'
 NAME = "%s\u202e Eve %s" % (MARKUP, RUN)
 MESSAGE = "%s <b>bold</b> javascript:window.__xss=2 \u202egnp.exe %s" % (MARKUP, RUN)
 USER_AGENT = "Mozilla/5.0 (X11) %s" % MARKUP
-
-
-@pytest.fixture
-def odoo(base_url, db_name):
-    return Odoo(base_url, db_name)
 
 
 @pytest.fixture

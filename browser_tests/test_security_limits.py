@@ -8,39 +8,29 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from widget_support import Odoo, ThirdPartySite
 
 PARAM = "livechat.rate_limit_post"
 POLL_PARAM = "livechat.rate_limit_poll"
 POLL_PATH = "/longpolling/livechat/poll"
 
 
-@pytest.fixture
-def odoo(base_url, db_name):
-    return Odoo(base_url, db_name)
+def parameter_for_the_test(odoo, key, default):
+    """Yields a setter of the system parameter ``key``; puts its previous value back afterwards."""
+    previous = odoo.call("ir.config_parameter", "get_param", key)
+    yield lambda value: odoo.call("ir.config_parameter", "set_param", key, str(value))
+    odoo.call("ir.config_parameter", "set_param", key, previous or default)
 
 
 @pytest.fixture
 def post_limit(odoo):
-    """Sets the messages-per-session limit for the test; puts the previous value back afterwards."""
-    previous = odoo.call("ir.config_parameter", "get_param", PARAM)
-    yield lambda value: odoo.call("ir.config_parameter", "set_param", PARAM, str(value))
-    odoo.call("ir.config_parameter", "set_param", PARAM, previous or "60")
+    """The messages-per-session limit, for the test."""
+    yield from parameter_for_the_test(odoo, PARAM, "60")
 
 
 @pytest.fixture
 def poll_limit(odoo):
-    """Sets the long-polls-per-session limit for the test; puts the previous value back afterwards."""
-    previous = odoo.call("ir.config_parameter", "get_param", POLL_PARAM)
-    yield lambda value: odoo.call("ir.config_parameter", "set_param", POLL_PARAM, str(value))
-    odoo.call("ir.config_parameter", "set_param", POLL_PARAM, previous or "120")
-
-
-@pytest.fixture
-def site():
-    site = ThirdPartySite()
-    yield site
-    site.close()
+    """The long-polls-per-session limit, for the test."""
+    yield from parameter_for_the_test(odoo, POLL_PARAM, "120")
 
 
 @pytest.fixture

@@ -1,42 +1,7 @@
 """A visitor chats from a page of another website while an operator answers in the Odoo backend."""
-import pytest
-
-from conftest import ConsoleErrors
-from widget_support import Odoo, ThirdPartySite
 
 WAIT = 30000  # ms: messages arrive within a second or two; this only bounds a broken run (busy CI)
-
-
-@pytest.fixture
-def odoo(base_url, db_name):
-    return Odoo(base_url, db_name)
-
-
-@pytest.fixture
-def site():
-    site = ThirdPartySite()
-    yield site
-    site.close()
-
-
-@pytest.fixture
-def visitor(browser):
-    """The visitor's own browser (no Odoo cookie, another origin), and its JS errors."""
-    context = browser.new_context(viewport={"width": 1200, "height": 800})
-    context.set_default_timeout(WAIT)
-    errors = ConsoleErrors()
-    page = errors.attach(context.new_page())
-    yield page, errors
-    context.close()
-
-
-@pytest.fixture
-def operator_name(odoo):
-    """The administrator answers under an Online Chat Name."""
-    previous = odoo.read("res.users", odoo.uid, ["livechat_username"])["livechat_username"]
-    odoo.call("res.users", "write", [odoo.uid], {"livechat_username": "Oana from Support"})
-    yield "Oana from Support"
-    odoo.call("res.users", "write", [odoo.uid], {"livechat_username": previous})
+OPERATOR_CHAT_NAME = "Oana from Support"  # the administrator's Online Chat Name (fixture operator_name)
 
 
 def wait_online(odoo):

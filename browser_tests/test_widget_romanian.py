@@ -2,25 +2,18 @@
 import os
 
 import pytest
-from widget_support import Odoo, ThirdPartySite
+from widget_support import Odoo
 
 WAIT = 30000  # ms: only bounds a broken run
 
 
 @pytest.fixture(scope="module")
 def odoo(base_url, db_name):
-    odoo = Odoo(base_url, db_name)
+    odoo = Odoo(base_url, db_name, timeout=None)  # installing a language takes its time
     if not odoo.call("res.lang", "search", [("code", "=", "ro_RO"), ("active", "=", True)]):
         wizard = odoo.call("base.language.install", "create", {"lang": "ro_RO"})
         odoo.call("base.language.install", "lang_install", [wizard])
     return odoo
-
-
-@pytest.fixture
-def site():
-    site = ThirdPartySite()
-    yield site
-    site.close()
 
 
 def add_page(site, name, snippet, html_lang):
@@ -37,8 +30,8 @@ def add_page(site, name, snippet, html_lang):
 def channel_id(odoo):
     odoo.set_admin_online()
     channel_id = odoo.make_channel(rules=[{"action": "display_button"}], button_text="Chat with us")
-    odoo.models.execute_kw(odoo.db, odoo.uid, odoo.password, "livechat.channel", "write",
-                           [[channel_id], {"button_text": "Vorbiți cu noi"}], {"context": {"lang": "ro_RO"}})
+    odoo.call("livechat.channel", "write", [channel_id], {"button_text": "Vorbiți cu noi"},
+              context={"lang": "ro_RO"})
     return channel_id
 
 

@@ -9,19 +9,39 @@ import threading
 import uuid
 import xmlrpc.client
 
+RPC_TIMEOUT = 30  # s: bounds a hung server only
 SNIPPET = re.compile(r'^<script src="(?P<base>[^"]+)/livechat/loader/(?P<id>\d+)\.js" defer></script>$')
+
+
+class TimeoutTransport(xmlrpc.client.Transport):
+    """XML-RPC calls that give up after ``timeout`` seconds: a hung server fails the test, not the run."""
+
+    def __init__(self, timeout):
+        super(TimeoutTransport, self).__init__()
+        self.timeout = timeout
+
+    def make_connection(self, host):
+        connection = super(TimeoutTransport, self).make_connection(host)
+        connection.timeout = self.timeout
+        return connection
 
 
 class Odoo(object):
     """The test server's database, as its administrator, through XML-RPC."""
 
-    def __init__(self, base_url, db, login="admin", password="admin"):
+    def __init__(self, base_url, db, login="admin", password="admin", timeout=RPC_TIMEOUT):
         self.base_url, self.db, self.password = base_url, db, password
-        self.uid = xmlrpc.client.ServerProxy(base_url + "/xmlrpc/2/common").login(db, login, password)
-        self.models = xmlrpc.client.ServerProxy(base_url + "/xmlrpc/2/object", allow_none=True)
+        self.uid = xmlrpc.client.ServerProxy(base_url + "/xmlrpc/2/common",
+                                             transport=TimeoutTransport(timeout)).login(db, login, password)
+        self.models = xmlrpc.client.ServerProxy(base_url + "/xmlrpc/2/object", transport=TimeoutTransport(timeout),
+                                                allow_none=True)
 
     def call(self, model, method, *args, **kwargs):
         return self.models.execute_kw(self.db, self.uid, self.password, model, method, list(args), kwargs)
+
+    def ref(self, xmlid):
+        """The id of the record ``xmlid`` (module.name)."""
+        return self.call("ir.model.data", "xmlid_to_res_id", xmlid, True)
 
     def make_channel(self, rules=(), operators=None, **values):
         """A new channel (the administrator its only operator) with ``rules`` (dicts of rule values)."""
