@@ -252,6 +252,35 @@ def test_operator_answers_in_window_and_discuss(odoo, channel, operator_uid, pag
     assert not second_errors, second_errors
 
 
+def test_chat_window_opens_with_the_visitors_first_message(odoo, channel, page, page_errors, new_browser_page):
+    """A visitor who opens the chat without writing disturbs no operator; his first message does."""
+    operator = page
+    login(operator, OPERATOR_LOGIN, OPERATOR_LOGIN)
+    join_from_kanban(operator, channel)
+    wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
+
+    visitor, visitor_errors = new_browser_page()
+    window = start_chat(visitor, channel)
+    wait_until(lambda: sessions_of(odoo, channel), "the chat is open, the operator reserved")
+    assert not sessions_of(odoo, channel)[0]["mail_channel_id"]
+    operator.wait_for_timeout(2000)  # a notification would have reached his web client by now
+    assert operator.locator(".o_chat_window.o_livechat_window").count() == 0, "no window for a silent chat"
+
+    say(window, "Hello, is anyone there?")
+    chat_window = operator.locator(".o_chat_window.o_livechat_window")
+    chat_window.locator(".o_thread_message:has-text('Hello, is anyone there?')").wait_for()
+    assert chat_window.count() == 1
+    assert not page_errors, page_errors
+    assert not visitor_errors, visitor_errors
+    # the next tests log in as the same operator: the chat ends, and he removes it (as with its X)
+    window.locator(".lc-close").click()
+    wait_until(lambda: sessions_of(odoo, channel)[0]["state"] == "closed", "the chat to end")
+    conversation = sessions_of(odoo, channel)[0]["mail_channel_id"][0]
+    memberships = odoo.call("mail.channel.partner", "search", [("channel_id", "=", conversation)])
+    odoo.call("mail.channel.partner", "write", memberships,
+              {"is_minimized": False, "is_pinned": False, "fold_state": "closed"})
+
+
 def test_after_leave_no_new_chat_is_routed(odoo, channel, page, page_errors, new_browser_page):
     operator = page
     login(operator, OPERATOR_LOGIN, OPERATOR_LOGIN)
