@@ -112,6 +112,15 @@ class LivechatSession(models.Model):
             "auto_popup_timer": rule.auto_popup_timer if action == "auto_popup" else 0,
             "chatbot": {"id": chatbot.id, "name": chatbot.bot_name} if chatbot else None,
             "max_length": MESSAGE_MAX_LENGTH,
+            # every cap the widget applies to what the visitor types (the server checks them again)
+            "limits": {
+                "message": MESSAGE_MAX_LENGTH,
+                "visitor_name": 64,
+                "email": 254,
+                "offline_name": 100,
+                "offline_message": 4000,
+                "rating_comment": 2000,
+            },
             "lang": self.env.lang or "en_US",
             "colors": {
                 "button-bg": channel.button_background_color or "",
