@@ -1,8 +1,12 @@
-"""The loader script of the Widget tab, the widget's versioned assets, the direct chat page, a demo page."""
+"""The loader script of the Widget tab, the widget's versioned assets, the direct chat page, a demo page.
+
+The widget is written as ES modules (static/src/widget/*.js, unit-tested with node) and served as one
+module, its stylesheet inlined: three requests in all before the button shows (page, loader, widget)."""
 import gzip
 import hashlib
 import json
 import os
+import re
 import threading
 
 from odoo import http
@@ -11,62 +15,92 @@ from odoo.http import request
 from .common import CookielessResponse, visitor_lang
 
 WIDGET_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "static", "src", "widget")
+# The widget's ES modules, in dependency order (each imports only from those before it): served as one module.
+WIDGET_MODULES = ("state.js", "api.js", "view.js", "after_chat.js", "offline.js", "chat.js", "main.js")
+WIDGET_CSS = "widget.css"
+LOADER = "loader.js"  # the script of the Widget tab, with __CHANNEL_ID__, __VERSION__ and __FALLBACK_URL__
 WIDGET_FILES = {
     "widget.js": "application/javascript; charset=utf-8",
     "widget.css": "text/css; charset=utf-8",
 }
 IMMUTABLE = "public, max-age=31536000, immutable"
 LOADER_MAX_AGE = "public, max-age=300"
-
-# The loader: tiny, never blocks the page, injects the widget module (deferred by nature).
-LOADER_JS = """/* Odoo Live Chat loader, channel %(channel_id)d */
-(function () {
-  "use strict";
-  if (window.odooLivechat) { return; }
-  var d = document, s = d.currentScript, u = new URL(s && s.src || "%(fallback)s", d.baseURI);
-  window.odooLivechat = {channelId: %(channel_id)d, serverUrl: u.origin, version: "%(version)s",
-                         fullPage: u.searchParams.get("page") === "1"};
-  var m = d.createElement("script");
-  m.type = "module";
-  m.src = u.origin + "/livechat/widget/%(version)s/widget.js";
-  (d.head || d.documentElement).appendChild(m);
-})();
-"""
 LOADER_UNAVAILABLE = "/* Odoo Live Chat: channel %d is not available. */\n"
+
+IMPORT_LINE = re.compile(r'^import \{[\w\s,]*\} from "\./\w+\.js";\n', re.M)
+EXPORT_KEYWORD = re.compile(r"^export (?=(?:async )?(?:function|class|const|let) )", re.M)
+LEFT_OVER = re.compile(r"^(?:import|export)\b.*", re.M)
+LINE_COMMENTS = re.compile(r"^[ \t]*(?:/\*[\s\S]*?\*/|//.*)[ \t]*\n", re.M)
+TOP_LEVEL_NAME = re.compile(r"^(?:async )?(?:function\*?|class|const|let|var) +(\w+)", re.M)
+
+
+def bundle(modules):
+    """One ES module out of the widget's modules (``[(name, source)]``, in order), kept as simple as this:
+    each ``import {a, b} from "./x.js";`` line is dropped (x.js comes before, its names are in the one
+    scope) and ``export`` is taken off the declarations it starts. So the modules keep to that: one-line
+    imports from this folder, ``export`` only before a declaration, no top-level name declared twice;
+    anything else fails here, loudly, rather than in visitors' browsers. Comments that fill whole lines
+    are dropped too (a quarter of the gzipped size): no line of a string may start with ``//`` or ``/*``."""
+    parts, declared = [], {}
+    for name, source in modules:
+        source = LINE_COMMENTS.sub("", EXPORT_KEYWORD.sub("", IMPORT_LINE.sub("", source)))
+        left = LEFT_OVER.search(source)
+        if left:
+            raise ValueError("%s: the widget's bundle cannot serve %r" % (name, left.group(0)))
+        for top in TOP_LEVEL_NAME.findall(source):
+            if top in declared:
+                raise ValueError("%s: %r is declared by %s too" % (name, top, declared[top]))
+            declared[top] = name
+        parts.append("// %s\n%s" % (name, source))
+    return "/* Odoo Live Chat widget, built from static/src/widget/ (controllers/widget.py) */\n" + "\n".join(parts)
 
 
 class WidgetAssets(object):
-    """widget.js (with widget.css inlined) and widget.css: read once (again if they change), versioned
-    by content, gzipped once."""
+    """The loader, widget.js (the modules bundled, widget.css inlined) and widget.css: read once (again if
+    a file changes), versioned by the content of all of them, gzipped once."""
 
     def __init__(self):
         self._lock = threading.Lock()
         self._stamp = None
         self._files = {}
+        self.loader = ""
         self.version = ""
 
+    @staticmethod
+    def _names():
+        return WIDGET_MODULES + (WIDGET_CSS, LOADER)
+
     def _current_stamp(self):
-        return tuple(os.stat(os.path.join(WIDGET_DIR, name)).st_mtime_ns for name in sorted(WIDGET_FILES))
+        return tuple(os.stat(os.path.join(WIDGET_DIR, name)).st_mtime_ns for name in self._names())
 
     def load(self):
         stamp = self._current_stamp()
         if stamp != self._stamp:
             with self._lock:
-                files, digest = {}, hashlib.sha1()
-                for name in sorted(WIDGET_FILES):
+                sources, digest = {}, hashlib.sha1()
+                for name in self._names():
                     with open(os.path.join(WIDGET_DIR, name), "rb") as handle:
                         content = handle.read()
-                    digest.update(content)
-                    files[name] = content
+                    digest.update(name.encode() + b"\0" + content)
+                    sources[name] = content.decode("utf-8")
+                css = sources[WIDGET_CSS]
                 # the module carries its stylesheet: one request less before the button shows
-                files["widget.js"] = b"const WIDGET_CSS = " + json.dumps(
-                    files["widget.css"].decode("utf-8")).encode("utf-8") + b";\n" + files["widget.js"]
+                script = "const WIDGET_CSS = %s;\n%s" % (
+                    json.dumps(css), bundle([(name, sources[name]) for name in WIDGET_MODULES]))
+                files = {"widget.js": script.encode("utf-8"), "widget.css": css.encode("utf-8")}
                 files = {name: (content, gzip.compress(content, 9)) for name, content in files.items()}
-                self._files, self.version, self._stamp = files, digest.hexdigest()[:12], stamp
+                self._files, self.loader, self.version = files, sources[LOADER], digest.hexdigest()[:12]
+                self._stamp = stamp
         return self
 
     def get(self, name):
         return self._files[name]
+
+    def loader_script(self, channel_id, fallback_url):
+        """The loader for one channel."""
+        return (self.loader.replace("__CHANNEL_ID__", str(int(channel_id)))
+                .replace("__VERSION__", self.version)
+                .replace("__FALLBACK_URL__", json.dumps(fallback_url)[1:-1]))
 
 
 widget_assets = WidgetAssets()
@@ -98,11 +132,8 @@ class LivechatWidget(http.Controller):
         mimetype = "application/javascript; charset=utf-8"
         if not self._active_channel(channel_id):
             return static_response((LOADER_UNAVAILABLE % channel_id).encode(), None, mimetype, "public, max-age=60")
-        script = LOADER_JS % {
-            "channel_id": channel_id,
-            "version": widget_assets.load().version,
-            "fallback": request.httprequest.host_url + "livechat/loader/%d.js" % channel_id,
-        }
+        assets = widget_assets.load()
+        script = assets.loader_script(channel_id, request.httprequest.host_url + "livechat/loader/%d.js" % channel_id)
         content = script.encode()
         return static_response(content, gzip.compress(content, 9), mimetype, LOADER_MAX_AGE)
 

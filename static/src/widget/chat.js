@@ -1,0 +1,506 @@
+/**
+ * The conversation: start, open, resume after a reload, long-poll, send, chatbot answers, end.
+ *
+ * Where the chat stands is one state machine (state.js); every path that ends or resets the chat goes
+ * through ``teardown``; what the server's bus sends is dispatched by kind through SERVER_EVENTS. The
+ * session token lives in localStorage (per server and channel): the conversation survives page
+ * navigation and reloads; after a network error or a server restart the widget reconnects with backoff
+ * and fetches what it missed; when the server says to slow down (HTTP 429 with Retry-After), it waits
+ * what the server says before it tries again.
+ */
+import {MessageLog, STATES, StateMachine, capsFrom, dispatch, storage} from "./state.js";
+import {backoffDelay, call, retrying, sleep, visitorApi} from "./api.js";
+import {View} from "./view.js";
+import {afterChatPanel} from "./after_chat.js";
+import {offlineFormPanel, offlineOnly} from "./offline.js";
+
+const STORE = "odoo-livechat";
+
+/** What each kind of event of the server's bus does (the one event protocol of the visitor's side).
+ * ``typing``, ``seen`` and ``attachment`` are part of the protocol; this widget does not show them yet. */
+export const SERVER_EVENTS = Object.freeze({
+    message: (widget, event) => widget.addMessage(event.message),
+    closed: (widget) => widget.ended(),
+    chatbot: (widget, event) => widget.setChatbot(event.chatbot),
+    typing: () => {},
+    seen: () => {},
+    attachment: () => {},
+});
+
+export class LivechatWidget {
+    constructor({channelId, serverUrl, fullPage = false}) {
+        this.channelId = channelId;
+        this.server = String(serverUrl).replace(/\/+$/, "");
+        this.fullPage = Boolean(fullPage);
+        this.key = `${STORE}:${this.server}:${channelId}`;
+        this.api = visitorApi(this.server);
+        this.view = new View({channelId, fullPage: this.fullPage, server: this.server});
+        this.machine = new StateMachine(STATES.BOOT);
+        this.log = new MessageLog();  // the messages shown, by id
+        // {token, operatorName, visitorName, cursor, lastId, open}: kept in localStorage
+        this.session = storage.get("localStorage", this.key);
+        this.windowOpen = false;  // the window is shown (not minimized)
+        this.focusWanted = false;  // the visitor opened the window himself: the input takes the focus
+        this.run = 0;  // bumped by teardown: whatever was in flight for what came before stops
+        this.pollingRun = null;  // the run whose long-poll loop is going
+        this.pollAbort = null;
+        this.failures = 0;  // reconnection attempts in a row
+        this.needCatchUp = false;  // a poll failed: fetch the history missed before polling again
+        this.answering = false;  // a chatbot answer is on its way
+        this.autoPopup = null;
+    }
+
+    go(next) {
+        return this.machine.go(next);
+    }
+
+    save() {
+        if (this.session) {
+            storage.set("localStorage", this.key, this.session);
+        } else {
+            storage.remove("localStorage", this.key);
+        }
+    }
+
+    visitorUid() {
+        const key = `${STORE}:${this.server}:uid`;
+        let uid = storage.get("localStorage", key);
+        if (!uid) {
+            uid = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+            storage.set("localStorage", key, uid);
+        }
+        return uid;
+    }
+
+    // ---------------------------------------------------------------- start
+    async start() {
+        const lang = document.documentElement.lang || navigator.language || "";
+        this.config = await retrying(() => this.api("init", {channel_id: this.channelId, url: location.href, lang}));
+        this.texts = this.config.texts;
+        this.caps = capsFrom(this.config.limits);
+        this.view.mount(this.config);
+        if (this.session && this.session.token) {
+            await this.resume();
+        } else if (this.fullPage) {
+            this.openWindow();
+        } else {
+            this.go(STATES.IDLE);
+            if (this.config.show_button) {
+                this.showLauncher();
+                if (this.config.action === "display_button_and_text" && this.texts.notification) {
+                    this.view.showBubble(this.texts.notification, this.texts.dismiss, () => this.openWindow());
+                }
+                if (this.config.action === "auto_popup" && !storage.get("sessionStorage", `${this.key}:dismissed`)) {
+                    this.autoPopup = setTimeout(() => this.openWindow({passive: true}), this.config.auto_popup_timer * 1000);
+                }
+            }
+        }
+        this.view.ready();
+    }
+
+    // ---------------------------------------------------------------- button and window
+    showLauncher() {
+        if (!this.fullPage && this.config.show_button) {
+            this.view.showLauncher(this.texts.button, () => this.openWindow());
+        }
+    }
+
+    buildWindow() {
+        this.view.buildWindow({
+            texts: this.texts,
+            title: (this.session && this.session.operatorName) || this.config.channel_name,
+            caps: this.caps,
+            on: {minimize: () => this.minimize(), close: () => this.close(), send: () => this.send()},
+        });
+        this.view.setWindowVisible(this.windowOpen);
+    }
+
+    openWindow({passive = false} = {}) {
+        clearTimeout(this.autoPopup);
+        this.view.removeBubble();
+        const fresh = this.machine.is(STATES.BOOT, STATES.IDLE);
+        this.windowOpen = true;
+        if (fresh) {
+            this.buildWindow();
+        }
+        this.view.setWindowVisible(true);
+        this.view.hideLauncher();
+        this.focusWanted = !passive;
+        if (this.session) {
+            this.session.open = true;
+            this.save();
+        } else if (fresh && offlineOnly(this.config)) {
+            this.showOfflineForm();
+        } else if (fresh || this.machine.is(STATES.UNAVAILABLE)) {
+            this.openSession();
+        }
+        if (!passive && this.machine.is(STATES.CHATTING)) {
+            this.view.focusInput();
+        }
+    }
+
+    minimize() {
+        storage.set("sessionStorage", `${this.key}:dismissed`, true);
+        this.windowOpen = false;
+        this.view.setWindowVisible(false);
+        if (this.session) {
+            this.session.open = false;
+            this.save();
+        }
+        this.showLauncher();
+        this.view.focusLauncher();
+    }
+
+    setNotice(text) {
+        this.view.setNotice(text);
+    }
+
+    setOperator(name) {
+        if (name) {
+            this.view.setTitle(name);
+        }
+    }
+
+    // ---------------------------------------------------------------- session
+    async openSession() {
+        this.go(STATES.OPENING);
+        const run = this.run;
+        this.view.setEnabled(false);
+        this.setNotice(this.texts.connecting);
+        try {
+            // rate limited: say so politely, then try again when the server says
+            const result = await retrying(() => this.api("session/open", {
+                channel_id: this.channelId, url: location.href, visitor_uid: this.visitorUid(),
+            }), (error) => run === this.run && this.setNotice(error.message || this.texts.connecting));
+            if (run !== this.run) {
+                // closed while it waited: the conversation that opened meanwhile ends at once
+                if (result.token) {
+                    this.api("session/leave", {token: result.token}).catch(() => {});
+                }
+                return;
+            }
+            if (!result.available) {
+                if (!this.showOfflineForm()) {
+                    this.go(STATES.UNAVAILABLE);
+                    this.setNotice(result.message || this.texts.no_operator);
+                }
+                return;
+            }
+            this.session = {
+                token: result.token, operatorName: result.operator_name, visitorName: result.visitor_name,
+                cursor: result.cursor, lastId: 0, open: this.windowOpen,
+            };
+            this.save();
+            this.go(STATES.CHATTING);
+            this.setOperator(result.operator_name);
+            this.setNotice("");
+            this.view.setEnabled(true);
+            if (this.focusWanted && this.windowOpen) {
+                this.view.focusInput();
+            }
+            (result.messages || []).forEach((message) => this.addMessage(message));
+            this.setChatbot(result.chatbot);
+            this.poll();
+        } catch (error) {
+            if (run === this.run) {
+                this.go(STATES.UNAVAILABLE);
+                this.setNotice(error.message && error.status ? error.message : this.texts.no_operator);
+            }
+        }
+    }
+
+    /** After a reload or on another page: the conversation of the stored session, where it was. */
+    async resume() {
+        this.go(STATES.CHATTING);
+        this.windowOpen = Boolean(this.session.open) || this.fullPage;
+        this.buildWindow();
+        if (!this.windowOpen) {
+            this.showLauncher();
+        }
+        const run = this.run;
+        try {
+            await this.catchUp(0);
+        } catch (error) {
+            if (error.status === 403) {
+                // the server does not know this conversation any more: start afresh
+                if (this.teardown(STATES.IDLE) && this.fullPage) {
+                    this.openWindow();
+                }
+                return;
+            }
+            this.needCatchUp = true;
+        }
+        if (this.session && run === this.run) {
+            // the operator sees the pages the visitor visited since the chat started
+            this.api("session/page", {token: this.session.token, url: location.href}).catch(() => {});
+            this.poll();
+        }
+    }
+
+    /** Fetch the messages after the last one shown, and a fresh bus cursor. */
+    async catchUp(afterId) {
+        const session = this.session;
+        const result = await this.api("session/history", {token: session.token, after_id: afterId});
+        if (session !== this.session) {
+            return;
+        }
+        session.cursor = result.cursor;
+        this.setOperator(result.operator_name);
+        this.save();
+        result.messages.forEach((message) => this.addMessage(message));
+        this.setChatbot(result.chatbot);
+        if (result.state === "closed") {
+            this.ended();
+        }
+    }
+
+    /** The long-poll loop of the current run: it stops when the run ends (teardown). */
+    async poll() {
+        const run = this.run;
+        if (this.pollingRun === run) {
+            return;
+        }
+        this.pollingRun = run;
+        const live = () => run === this.run && Boolean(this.session);
+        while (live()) {
+            try {
+                if (this.needCatchUp) {
+                    await this.catchUp(this.session.lastId || 0);
+                    if (!live()) {
+                        break;
+                    }
+                    this.needCatchUp = false;
+                    this.failures = 0;
+                    this.setNotice("");
+                }
+                this.pollAbort = new AbortController();
+                const result = await call(this.config.poll_url, {
+                    token: this.session.token, last: this.session.cursor || 0,
+                }, {signal: this.pollAbort.signal});
+                if (!live()) {
+                    break;
+                }
+                this.session.cursor = result.cursor;
+                this.save();
+                for (const event of result.events) {
+                    if (live()) {
+                        dispatch(SERVER_EVENTS, event, this);
+                    }
+                }
+            } catch (error) {
+                if (!live() || error.name === "AbortError") {
+                    break;
+                }
+                if (error.status === 403) {
+                    this.ended();
+                    break;
+                }
+                if (error.retryAfter) {
+                    // rate limited: wait what the server says, then go on from the same cursor
+                    await sleep(error.retryAfter);
+                    continue;
+                }
+                // server restarting, network down: back off, then fetch what was missed
+                this.failures += 1;
+                this.needCatchUp = true;
+                this.setNotice(this.texts.reconnecting);
+                await sleep(backoffDelay(this.failures));
+            }
+        }
+        if (this.pollingRun === run) {
+            this.pollingRun = null;
+        }
+    }
+
+    async send() {
+        if (!this.machine.is(STATES.CHATTING)) {
+            return;
+        }
+        const body = this.view.takeInput();
+        if (!body) {
+            return;
+        }
+        const session = this.session;
+        const pending = this.view.addMessage({id: null, body, is_visitor: true, pending: true});
+        try {
+            const result = await this.api("session/post", {token: session.token, body});
+            if (session === this.session) {
+                this.addMessage(result.message);
+                this.setNotice("");
+            }
+        } catch (error) {
+            if (session === this.session) {
+                this.view.restoreInput(body);
+                this.setNotice(error.status ? error.message || this.texts.error : this.texts.error);
+                if (error.code === "session_closed" || error.code === "invalid_token") {
+                    this.ended();
+                }
+            }
+        } finally {
+            this.view.removePending(pending);
+        }
+    }
+
+    /** Show a message once (by id), in id order. */
+    addMessage(message) {
+        if (!message) {
+            return;
+        }
+        let placed = null;
+        if (typeof message.id === "number") {
+            placed = this.log.add(message.id);
+            if (!placed) {
+                return;  // shown already
+            }
+            if (this.session && message.id > (this.session.lastId || 0)) {
+                this.session.lastId = message.id;
+                this.save();
+            }
+        }
+        this.view.addMessage(message, placed ? placed.before : null);
+    }
+
+    // ---------------------------------------------------------------- chatbot
+    /** What the bot waits for: answer buttons for a question, the right keyboard for an e-mail or a phone. */
+    setChatbot(info) {
+        if (!info || !this.session) {
+            return;
+        }
+        const t = this.texts;
+        const placeholders = {choice: t.chatbot_choose, email: t.chatbot_email, phone: t.chatbot_phone, text: t.chatbot_text};
+        this.view.removeAnswers();
+        this.answering = false;
+        this.view.setInputMode(placeholders[info.input] || t.placeholder, {email: "email", phone: "tel"}[info.input] || "text");
+        this.setOperator(info.operator_name);
+        if (info.input === "choice" && info.answers && info.answers.length) {
+            this.view.showAnswers(info.answers, t.chatbot_choose, (answer) => this.chooseAnswer(answer));
+        }
+    }
+
+    async chooseAnswer(answer) {
+        const session = this.session;
+        if (!session || this.answering) {
+            return;
+        }
+        this.answering = true;
+        this.view.setAnswersEnabled(false);
+        try {
+            const result = await this.api("chatbot/answer", {token: session.token, answer_id: answer.id});
+            if (session === this.session) {
+                this.setNotice("");
+                this.setChatbot(result.chatbot);
+            }
+        } catch (error) {
+            if (session === this.session) {
+                this.answering = false;
+                this.view.setAnswersEnabled(true);
+                this.setNotice(error.status ? error.message || this.texts.error : this.texts.error);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- offline form, after the chat
+    /** The offline form instead of the chat; false when the channel has none. */
+    showOfflineForm() {
+        const form = this.config.offline_form;
+        if (!form || !this.go(STATES.OFFLINE)) {
+            return false;
+        }
+        this.setNotice("");
+        this.view.setTitle(form.title || this.config.channel_name);
+        const {panel, focus} = offlineFormPanel({
+            form, caps: this.caps, errorText: this.texts.error,
+            send: (values) => this.api("offline/send", {
+                channel_id: this.channelId, url: location.href, visitor_uid: this.visitorUid(), ...values,
+            }),
+        });
+        this.view.showPanel(panel, true);
+        focus.focus();
+        return true;
+    }
+
+    /** The rating and transcript panel for the conversation of ``token``, in place of the input. */
+    showAfterChat(token) {
+        const {panel, focus} = afterChatPanel({
+            texts: this.texts, caps: this.caps, api: this.api, token, onFinish: () => this.finishAfterChat(),
+        });
+        this.view.showPanel(panel);
+        focus.focus();
+    }
+
+    finishAfterChat() {
+        this.view.removePanel();
+        this.close();
+    }
+
+    // ---------------------------------------------------------------- end
+    /** The one way a conversation ends or the chat resets: what was in flight stops (long-poll, opening,
+     * sending), the session is forgotten here and in the storage, and the widget moves to ``next``
+     * (IDLE also removes the window and shows the button). Returns ``{session}`` (the one that ended,
+     * or null), or null when the move is refused. */
+    teardown(next) {
+        if (!this.go(next)) {
+            return null;
+        }
+        const session = this.session;
+        this.run += 1;
+        if (this.pollAbort) {
+            this.pollAbort.abort();
+            this.pollAbort = null;
+        }
+        this.session = null;
+        this.save();
+        this.failures = 0;
+        this.needCatchUp = false;
+        this.answering = false;
+        if (next === STATES.IDLE) {
+            this.view.removeWindow();
+            this.log.clear();
+            this.windowOpen = false;
+            this.showLauncher();
+        }
+        return {session};
+    }
+
+    /** A conversation worth rating: the visitor or the operator wrote in it. */
+    ratable(session) {
+        return Boolean(session && session.lastId && this.texts.rating_question);
+    }
+
+    /** The server ended the conversation (or the visitor closed the full-page chat). */
+    ended() {
+        const done = this.teardown(STATES.ENDED);
+        if (!done) {
+            return;
+        }
+        this.view.setEnabled(false);
+        this.setNotice(this.texts.closed);
+        this.view.showRestart(this.texts.restart, () => this.restart());
+        if (this.ratable(done.session) && this.go(STATES.AFTER_CHAT)) {
+            this.showAfterChat(done.session.token);
+        }
+    }
+
+    restart() {
+        if (this.teardown(STATES.IDLE)) {
+            this.openWindow();
+        }
+    }
+
+    /** The visitor closes the window: the conversation ends (the operator is told). */
+    close() {
+        storage.set("sessionStorage", `${this.key}:dismissed`, true);
+        const session = this.session;
+        if (session) {
+            this.api("session/leave", {token: session.token}, {keepalive: true}).catch(() => {});
+        }
+        if (this.ratable(session)) {
+            this.teardown(STATES.AFTER_CHAT);
+            this.showAfterChat(session.token);
+        } else if (this.fullPage) {
+            this.ended();
+        } else if (this.teardown(STATES.IDLE)) {
+            this.view.focusLauncher();
+        }
+    }
+}

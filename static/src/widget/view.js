@@ -1,0 +1,306 @@
+/**
+ * The widget's DOM: one host element, a Shadow DOM (the page's CSS cannot reach in, nor ours out), the
+ * button, the bubble, the window. The view draws what it is told and reports clicks through callbacks;
+ * it holds no state of the chat (the widget never reads its state back from the DOM). Everything people
+ * write is shown with textContent, never as HTML.
+ */
+const COLOR = /^#[0-9a-f]{6}$/i;
+const SVG = "http://www.w3.org/2000/svg";
+
+/** createElement with attributes, listeners (on*), text and children: never innerHTML. */
+export function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+        if (value === undefined || value === null || value === false) {
+            continue;
+        } else if (name === "text") {
+            node.textContent = value;
+        } else if (name.startsWith("on")) {
+            node.addEventListener(name.slice(2), value);
+        } else {
+            node.setAttribute(name, value === true ? "" : value);
+        }
+    }
+    node.append(...children.filter(Boolean));
+    return node;
+}
+
+function chatIcon() {
+    const svg = document.createElementNS(SVG, "svg");
+    svg.setAttribute("viewBox", "0 0 24 24");
+    svg.setAttribute("aria-hidden", "true");
+    svg.setAttribute("class", "lc-icon");
+    const path = document.createElementNS(SVG, "path");
+    path.setAttribute("d", "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z");
+    svg.append(path);
+    return svg;
+}
+
+/** Dark text on light colours, white on dark ones. */
+export function readableOn(hex) {
+    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    return (0.299 * r + 0.587 * g + 0.114 * b) > 170 ? "#1f1f1f" : "#ffffff";
+}
+
+export class View {
+    constructor({channelId, fullPage, server}) {
+        this.channelId = channelId;
+        this.fullPage = fullPage;
+        this.server = server;
+    }
+
+    /** The host element and its Shadow DOM, coloured as the channel says, with the stylesheet that the
+     * server inlines in this module (WIDGET_CSS): a constructed stylesheet, which a page's
+     * Content-Security-Policy allows, else a style element. */
+    mount(config) {
+        this.host = el("div", {"data-odoo-livechat": String(this.channelId)});
+        this.root = this.host.attachShadow({mode: "open"});
+        const colors = config.colors || {};
+        for (const [name, value] of Object.entries(colors)) {
+            if (COLOR.test(value)) {
+                this.host.style.setProperty(`--lc-${name}`, value);
+            }
+        }
+        if (COLOR.test(colors["header-bg"] || "")) {
+            this.host.style.setProperty("--lc-header-fg", readableOn(colors["header-bg"]));
+        }
+        const css = typeof WIDGET_CSS === "string" ? WIDGET_CSS : "";
+        let style = null;
+        if ("adoptedStyleSheets" in this.root) {
+            const sheet = new CSSStyleSheet();
+            sheet.replaceSync(css);
+            this.root.adoptedStyleSheets = [sheet];
+        } else {
+            style = el("style", {text: css});
+        }
+        this.ui = el("div", {class: this.fullPage ? "lc lc-page" : "lc", lang: (config.lang || "").replace("_", "-")});
+        this.root.append(...[style, this.ui].filter(Boolean));
+        document.body.append(this.host);
+    }
+
+    ready() {
+        this.host.dataset.ready = "1";
+    }
+
+    // ---------------------------------------------------------------- button and bubble
+    showLauncher(text, onOpen) {
+        if (!this.launcher) {
+            this.launcher = el("button", {type: "button", class: "lc-launcher", "aria-label": text, onclick: onOpen},
+                chatIcon(), el("span", {class: "lc-launcher-text", text}));
+            this.ui.append(this.launcher);
+        }
+        this.launcher.hidden = false;
+    }
+
+    hideLauncher() {
+        if (this.launcher) {
+            this.launcher.hidden = true;
+        }
+    }
+
+    focusLauncher() {
+        if (this.launcher) {
+            this.launcher.focus();
+        }
+    }
+
+    showBubble(text, dismissLabel, onOpen) {
+        this.bubble = el("div", {class: "lc-bubble", role: "status", onclick: onOpen},
+            el("span", {text}),
+            el("button", {
+                type: "button", class: "lc-bubble-close", "aria-label": dismissLabel, text: "\u00d7",
+                onclick: (event) => { event.stopPropagation(); this.removeBubble(); },
+            }));
+        this.ui.insertBefore(this.bubble, this.launcher || null);
+    }
+
+    removeBubble() {
+        if (this.bubble) {
+            this.bubble.remove();
+            this.bubble = null;
+        }
+    }
+
+    // ---------------------------------------------------------------- window
+    /** The chat window; ``on`` holds the callbacks: minimize, close, send. */
+    buildWindow({texts, title, caps, on}) {
+        const t = texts;
+        this.title = el("span", {class: "lc-title", text: title});
+        const buttons = [];
+        if (!this.fullPage) {
+            buttons.push(el("button", {
+                type: "button", class: "lc-icon-btn lc-minimize", "aria-label": t.minimize, title: t.minimize,
+                text: "\u2013", onclick: on.minimize,
+            }));
+        }
+        buttons.push(el("button", {
+            type: "button", class: "lc-icon-btn lc-close", "aria-label": t.close, title: t.close,
+            text: "\u00d7", onclick: on.close,
+        }));
+        this.list = el("ol", {class: "lc-messages", role: "log", "aria-live": "polite", "aria-label": t.window});
+        this.items = new Map();  // message id -> its element
+        this.pending = [];  // elements of the messages being sent, shown last
+        this.notice = el("p", {class: "lc-notice", role: "alert", hidden: true});
+        this.input = el("textarea", {
+            class: "lc-input", rows: "1", placeholder: t.placeholder, "aria-label": t.message_label,
+            maxlength: caps.message,
+            onkeydown: (event) => {
+                if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+                    event.preventDefault();
+                    on.send();
+                } else if (event.key === "Escape" && !this.fullPage) {
+                    on.minimize();
+                }
+            },
+        });
+        this.sendButton = el("button", {type: "submit", class: "lc-send", text: t.send});
+        this.form = el("form", {class: "lc-form", onsubmit: (event) => { event.preventDefault(); on.send(); }},
+            this.input, this.sendButton);
+        this.window = el("section", {class: "lc-window", role: "dialog", "aria-label": t.window},
+            el("header", {class: "lc-header"}, this.title, ...buttons), this.list, this.notice, this.form);
+        this.ui.append(this.window);
+        // the welcome message comes first, as if written by the operator
+        this.welcomeAuthor = null;
+        if (t.welcome) {
+            this.welcomeAuthor = this.addMessage({body: t.welcome, author_name: title}).firstChild;
+        }
+    }
+
+    removeWindow() {
+        if (this.window) {
+            this.window.remove();
+        }
+        this.window = this.answers = this.restartButton = this.panel = null;
+    }
+
+    setWindowVisible(visible) {
+        this.window.hidden = !visible;
+    }
+
+    setNotice(text) {
+        this.notice.textContent = text || "";
+        this.notice.hidden = !text;
+    }
+
+    setEnabled(enabled) {
+        this.input.disabled = !enabled;
+        this.sendButton.disabled = !enabled;
+    }
+
+    focusInput() {
+        this.input.focus();
+    }
+
+    /** What the visitor typed, trimmed; ``takeInput`` empties the field. */
+    takeInput() {
+        const text = this.input.value.trim();
+        if (text) {
+            this.input.value = "";
+        }
+        return text;
+    }
+
+    restoreInput(text) {
+        this.input.value = text;
+    }
+
+    setTitle(name) {
+        this.title.textContent = name;
+        if (this.welcomeAuthor) {
+            this.welcomeAuthor.textContent = name;
+        }
+    }
+
+    /** The placeholder and the kind of keyboard (inputmode) of the message field. */
+    setInputMode(placeholder, mode) {
+        this.input.placeholder = placeholder || "";
+        this.input.setAttribute("inputmode", mode);
+    }
+
+    /** Shows a message: before the one with id ``before`` (from the MessageLog), else before the
+     * messages being sent, else last. A message without an id (being sent) is shown last. */
+    addMessage(message, before = null) {
+        const kind = message.kind === "notification" ? "notification" : (message.is_visitor ? "visitor" : "operator");
+        const item = el("li", {class: `lc-msg lc-msg-${kind}${message.pending ? " lc-msg-pending" : ""}`});
+        if (kind === "operator") {
+            const author = el("span", {class: "lc-author", text: message.author_name || ""});
+            if (typeof message.author_avatar === "string" && message.author_avatar.startsWith("/")) {
+                author.prepend(el("img", {class: "lc-avatar", src: this.server + message.author_avatar, alt: ""}));
+                item.classList.add("lc-msg-bot");
+            }
+            item.append(author);
+        }
+        item.append(el("span", {class: "lc-body", text: message.body || ""}));
+        if (typeof message.id === "number") {
+            item.dataset.id = String(message.id);
+            this.items.set(message.id, item);
+            this.list.insertBefore(item, (before !== null && this.items.get(before)) || this.pending[0] || null);
+        } else {
+            this.list.append(item);
+            if (message.pending) {
+                this.pending.push(item);
+            }
+        }
+        this.list.scrollTop = this.list.scrollHeight;
+        return item;
+    }
+
+    removePending(item) {
+        this.pending = this.pending.filter((node) => node !== item);
+        item.remove();
+    }
+
+    /** The chatbot's answers as buttons under the messages; ``onChoose(answer)`` on a click. */
+    showAnswers(answers, label, onChoose) {
+        this.removeAnswers();
+        this.answers = el("div", {class: "lc-answers", role: "group", "aria-label": label || ""},
+            ...answers.map((answer) => el("button", {
+                type: "button", class: "lc-answer", text: answer.label, onclick: () => onChoose(answer),
+            })));
+        this.list.after(this.answers);
+        this.list.scrollTop = this.list.scrollHeight;
+    }
+
+    removeAnswers() {
+        if (this.answers) {
+            this.answers.remove();
+            this.answers = null;
+        }
+    }
+
+    setAnswersEnabled(enabled) {
+        if (this.answers) {
+            for (const button of this.answers.children) {
+                button.disabled = !enabled;
+            }
+        }
+    }
+
+    showRestart(text, onRestart) {
+        if (!this.restartButton) {
+            this.restartButton = el("button", {type: "button", class: "lc-restart", text, onclick: onRestart});
+            this.notice.after(this.restartButton);
+        }
+    }
+
+    /** A panel in place of the conversation's form (after the chat), or of the whole conversation
+     * (``replaceList``: the offline form). */
+    showPanel(panel, replaceList = false) {
+        this.removePanel();
+        this.panel = panel;
+        this.form.hidden = true;
+        this.list.hidden = replaceList;
+        this.list.after(panel);
+    }
+
+    removePanel() {
+        if (this.panel) {
+            this.panel.remove();
+            this.panel = null;
+        }
+        if (this.form) {
+            this.form.hidden = false;
+            this.list.hidden = false;
+        }
+    }
+}
