@@ -62,6 +62,9 @@ def test_visitor_rates_and_asks_for_the_transcript(admin_page, browser, base_url
         panel.wait_for()
         assert not visitor.locator(".lc-form").is_visible()
         assert panel.locator(".lc-rating-send").is_disabled(), "nothing to send before a choice"
+        limits = visitor.evaluate("() => window.odooLivechat.widget.config.limits")  # the server's, from init
+        assert panel.locator(".lc-rating-comment").get_attribute("maxlength") == str(limits["rating_comment"])
+        assert panel.locator(".lc-transcript-email").get_attribute("maxlength") == str(limits["email"])
         panel.locator(".lc-rate-happy").click()
         assert panel.locator(".lc-rate-happy").get_attribute("aria-pressed") == "true"
         panel.locator(".lc-rating-comment").fill("Fast answer <b>thanks</b>")
@@ -128,6 +131,10 @@ def test_offline_form_when_nobody_is_available(page, base_url, odoo, page_errors
     form.wait_for()
     assert "We are closed. Leave a message!" in form.inner_text()
     assert not page.locator(".lc-input").is_visible(), "no chat input: nobody would answer"
+    limits = page.evaluate("() => window.odooLivechat.widget.config.limits")  # the server's, from init
+    for field, limit in (("input[name=name]", "offline_name"), ("input[name=email]", "email"),
+                         ("textarea[name=message]", "offline_message")):
+        assert form.locator(field).get_attribute("maxlength") == str(limits[limit]), field
 
     form.locator("input[name=email]").fill("ana@example.com")
     form.locator("textarea[name=message]").fill("Do you deliver on Sundays?")

@@ -85,3 +85,17 @@ def test_direct_chat_link_opens_a_full_page_chat(page, odoo, page_errors):
     window.locator(".lc-send").click()
     window.locator(".lc-msg-visitor[data-id]:has-text('Hello from the direct link')").wait_for()
     assert not page_errors, page_errors
+
+
+def test_fields_are_capped_by_the_limits_the_server_sends(page, odoo, page_errors):
+    visit(page, odoo, odoo.make_channel(rules=[{"action": "display_button"}]))
+    # what the server's init answered this widget: the widget writes no cap of its own
+    limits = page.evaluate("() => window.odooLivechat.widget.config.limits")
+    assert limits["message"] > 0 and limits["email"] > 0, limits
+    page.locator(HOST + " .lc-launcher").click()
+    textarea = page.locator(HOST + " .lc-input")
+    page.wait_for_function("t => !t.disabled", arg=textarea.element_handle())
+    assert textarea.get_attribute("maxlength") == str(limits["message"])
+    textarea.fill("x" * (limits["message"] + 10))
+    assert len(textarea.input_value()) == limits["message"], "the cap bites"
+    assert not page_errors, page_errors
