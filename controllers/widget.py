@@ -1,7 +1,7 @@
 """The loader script of the Widget tab, the widget's versioned assets, the direct chat page, a demo page.
 
 The widget is written as ES modules (static/src/widget/*.js, unit-tested with node) and served as one
-module, its stylesheet inlined: three requests in all before the button shows (page, loader, widget)."""
+module, its stylesheet inlined: three requests in all before the button shows (loader, widget, init)."""
 import gzip
 import hashlib
 import json

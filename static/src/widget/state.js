@@ -17,7 +17,8 @@ export const STATES = Object.freeze({
 });
 
 const S = STATES;
-/** Every move the widget may make; any other is refused (and logged): a bug, not a visitor's doing. */
+/** Every move the widget may make; any other is refused and logged as an error (a bug, not a visitor's doing:
+ * the browser tests fail on it). */
 export const TRANSITIONS = Object.freeze({
     [S.BOOT]: [S.IDLE, S.OPENING, S.CHATTING, S.OFFLINE],
     [S.IDLE]: [S.OPENING, S.CHATTING, S.OFFLINE],
@@ -31,7 +32,7 @@ export const TRANSITIONS = Object.freeze({
 
 /** A state machine over ``transitions``: ``go(next)`` moves (true) or refuses an illegal move (false, logged). */
 export class StateMachine {
-    constructor(initial = S.BOOT, transitions = TRANSITIONS, log = (text) => console.warn(text)) {
+    constructor(initial = S.BOOT, transitions = TRANSITIONS, log = (text) => console.error(text)) {
         this.state = initial;
         this.transitions = transitions;
         this.log = log;
