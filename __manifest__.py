@@ -15,7 +15,8 @@ a framework-free widget for any website, and a direct chat link.
     "website": "https://github.com/livechat-odoo/livechat",
     "license": "LGPL-3",
     "depends": ["mail", "website"],
-    "external_dependencies": {"python": ["geoip2"]},
+    "external_dependencies": {"python": ["geoip2", "re2"]},
+    "uninstall_hook": "uninstall_hook",
     "data": [
         "security/livechat_security.xml",
         "security/ir.model.access.csv",

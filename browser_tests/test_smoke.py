@@ -24,3 +24,17 @@ def test_login_and_website_pages(page, page_errors):
         response = page.goto(path)
         assert response.status == 200, path
     assert not page_errors, page_errors
+
+
+def test_website_menu_opens_without_a_client_error(admin_page, page_errors):
+    """The guide sends administrators to Website > Configuration > Settings: their first click on
+    Website must open its dashboard, not an "Odoo Client Error"."""
+    page = admin_page
+    page.click("#oe_main_menu_navbar a[data-menu-xmlid='website.menu_website_configuration']")
+    page.wait_for_selector(".o_content a.o_dashboard_action[name='website.action_website']", timeout=20000)
+    page.wait_for_timeout(500)
+    assert page.locator(".modal:has-text('Odoo Client Error')").count() == 0
+    assert not page_errors, page_errors
+    page.click(".o_sub_menu a[data-menu-xmlid='website.menu_website_website_settings']")
+    page.wait_for_selector(".o_form_view h2:has-text('Live Chat'), .o_form_view :text('Live Chat')", timeout=20000)
+    assert not page_errors, page_errors

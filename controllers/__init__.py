@@ -5,3 +5,4 @@ from . import livechat_page_visit
 from . import after_chat
 from . import cookie_policy
 from . import plain_json
+from . import website_dashboard

@@ -19,7 +19,8 @@ MAX_BODY_BYTES = 64 * 1024
 INT_MAX_DIGITS = 20
 JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")]
 # The routes a third-party page calls: anyone may call them, cookies are never used.
-PUBLIC_API = dict(type="http", auth="public", csrf=False, cors="*", methods=["POST", "OPTIONS"])
+# GET and the others reach the handler too, to be answered in JSON (405) rather than by Odoo's HTML page.
+PUBLIC_API = dict(type="http", auth="public", csrf=False, cors="*")
 # A client that keeps calling while refused gets its 429 this much later (threaded server), at most
 # this many at once: a script retrying in a loop then costs the server almost nothing.
 HOLD_BACK_SECONDS = 1.0
@@ -145,6 +146,10 @@ def json_api(handler):
     def wrapper(self, *args, **kwargs):
         # the visitor API keeps no server-side web session: don't store one per request
         request.session.modified = False
+        if request.httprequest.method != "POST":
+            return error_response(405, "method_not_allowed",
+                                  _("This address answers POST requests with a JSON object as body."),
+                                  [("Allow", "POST, OPTIONS")])
         try:
             request.context = dict(request.context, lang=visitor_lang())
             data = read_json_body()

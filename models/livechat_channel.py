@@ -2,6 +2,7 @@ import re
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.http import request
 
 HEX_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 COLOR_FIELDS = ("header_color", "button_background_color", "button_text_color")
@@ -122,8 +123,17 @@ class LivechatChannel(models.Model):
         for channel in self:
             channel.are_you_inside = self.env.user in channel.sudo().user_ids
 
+    @api.model
+    def _public_base_url(self):
+        """The address the administrator is using (behind a proxy in proxy mode: the one visitors use);
+        ``web.base.url`` only outside a web request. ``web.base.url`` alone gives a dead snippet on a new
+        database: it holds the port of the server that created it until the admin logs in."""
+        if request and getattr(request, "httprequest", None):
+            return request.httprequest.host_url.rstrip("/")
+        return self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
+
     def _compute_widget_code(self):
-        base_url = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        base_url = self._public_base_url()
         for channel in self:
             if not isinstance(channel.id, int):
                 channel.script_external = channel.web_page = False

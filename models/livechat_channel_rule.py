@@ -1,9 +1,37 @@
+import logging
 import re
+
+import re2
 
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
+_logger = logging.getLogger(__name__)
+
 REGEX_MAX_LENGTH = 1000
+# The page URL a rule is matched against is cut here: URL rules look at the path, and no
+# administrator pattern should see more of what an anonymous visitor sends than this.
+MATCHED_URL_MAX_LENGTH = 2048
+
+# URL rules are matched with RE2, whose time is linear in the URL's length whatever the
+# pattern: Python's backtracking engine takes seconds, then forever, on a pattern with nested
+# quantifiers such as (a+)+$, and holds a server thread meanwhile. RE2 refuses what it cannot
+# match in linear time (back-references, look-ahead and look-behind), so such patterns are
+# refused when the rule is saved.
+_RE2_OPTIONS = re2.Options()
+_RE2_OPTIONS.log_errors = False
+_compiled = {}
+
+
+def compile_url_regex(pattern):
+    """The RE2 program of ``pattern``, compiled once per process; raises ``re2.error``."""
+    program = _compiled.get(pattern)
+    if program is None:
+        program = re2.compile(pattern, options=_RE2_OPTIONS)
+        if len(_compiled) > 1000:
+            _compiled.clear()
+        _compiled[pattern] = program
+    return program
 DEFAULT_AUTO_POPUP_TIMER = 5
 
 
@@ -57,6 +85,15 @@ class LivechatChannelRule(models.Model):
             except re.error as error:
                 raise ValidationError(_('The URL Regex "%(regex)s" is not a valid regular expression: %(error)s.')
                                       % {"regex": rule.regex_url, "error": error})
+            try:
+                compile_url_regex(rule.regex_url)
+            except re2.error as error:
+                reason = error.args[0].decode("utf-8", "replace") if error.args and isinstance(
+                    error.args[0], bytes) else str(error)
+                raise ValidationError(
+                    _('The URL Regex "%(regex)s" cannot be matched in a bounded time (%(error)s). '
+                      'Back-references, look-ahead and look-behind are not supported: write it without them.')
+                    % {"regex": rule.regex_url, "error": reason})
 
     @api.constrains("action", "auto_popup_timer")
     def _check_auto_popup_timer(self):
@@ -73,8 +110,20 @@ class LivechatChannelRule(models.Model):
             self.auto_popup_timer = DEFAULT_AUTO_POPUP_TIMER
 
     def _matches_url(self, url_path):
+        """Whether the rule's URL Regex finds a match in ``url_path``, in a time linear in its length.
+
+        A pattern RE2 refuses (saved before patterns were checked with it) never matches.
+        """
         self.ensure_one()
-        return not self.regex_url or bool(re.search(self.regex_url, url_path or "/"))
+        if not self.regex_url:
+            return True
+        try:
+            program = compile_url_regex(self.regex_url)
+        except re2.error:
+            _logger.warning("livechat rule %s: URL Regex %r cannot be matched safely; ignored",
+                            self.id, self.regex_url)
+            return False
+        return program.search((url_path or "/")[:MATCHED_URL_MAX_LENGTH]) is not None
 
     @api.model
     def match_rule(self, channel, url_path, country_code=None):

@@ -165,3 +165,30 @@ class TestChannel(LivechatCase):
             self.skipTest("installed without demo data")
         self.assertIn(self.env.ref("base.user_demo"), channel.user_ids)
         self.assertGreaterEqual(len(channel.rule_ids), 3)
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestWidgetCodeAddress(common.HttpCase):
+    """The Widget tab's snippet and link use the address the administrator is using."""
+
+    def test_snippet_from_the_address_in_use_not_a_stale_base_url(self):
+        from odoo import SUPERUSER_ID, api
+        env = api.Environment(self.registry.test_cr, SUPERUSER_ID, {})
+        # what a new database holds: the port of the server that created it
+        env["ir.config_parameter"].set_param("web.base.url", "http://localhost:1")
+        env["ir.config_parameter"].set_param("web.base.url.freeze", "True")
+        channel = env["livechat.channel"].create({"name": "Snippet"})
+        self.assertIn("http://localhost:1/", channel.script_external, "outside a request: web.base.url")
+        self.authenticate("admin", "admin")
+        base = "http://%s:%s" % (common.HOST, common.PORT)
+        response = self.opener.post(base + "/web/dataset/call_kw", json={
+            "jsonrpc": "2.0", "method": "call", "id": 1,
+            "params": {"model": "livechat.channel", "method": "read",
+                       "args": [[channel.id], ["script_external", "web_page"]], "kwargs": {}},
+        }, timeout=30)
+        record = response.json()["result"][0]
+        self.assertEqual(record["script_external"],
+                         '<script src="%s/livechat/loader/%d.js" defer></script>' % (base, channel.id))
+        self.assertEqual(record["web_page"], "%s/livechat/support/%d" % (base, channel.id))
+        self.assertEqual(self.opener.get(record["web_page"], timeout=30).status_code, 200)

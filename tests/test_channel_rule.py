@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 from odoo.exceptions import ValidationError
 from odoo.tests import common
 
@@ -39,6 +42,44 @@ class TestChannelRule(LivechatCase):
         with self.assertRaises(ValidationError), self.cr.savepoint():
             rule.write({"regex_url": "/shop)"})
         self.assertEqual(rule.regex_url, "/shop", "a refused change loses nothing")
+
+    # Patterns that make a backtracking engine explode, each on a URL that never matches.
+    CATASTROPHIC = (r"^/(a+)+$", r"^/(a|aa)+$", r"^/(a|a?)+$", r"^/(\w+\s?)*$", r"^/([a-z]+)*[A-Z]$",
+                    r"(.*a){20}$")
+
+    def test_backtracking_patterns_are_matched_in_linear_time(self):
+        """A rule no administrator would suspect must not freeze the server for every visitor."""
+        url = "/" + "a" * 2040 + "!"
+        # the hazard is real: Python's own engine does not finish even a 42-character URL in 3 s
+        with self.assertRaises(subprocess.TimeoutExpired):
+            subprocess.run([sys.executable, "-c", "import re; re.search(%r, %r)" % (self.CATASTROPHIC[0],
+                                                                                  "/" + "a" * 40 + "!")],
+                           timeout=3)
+        rules = [self._rule(regex_url=pattern, sequence=index) for index, pattern in enumerate(self.CATASTROPHIC)]
+        self._rule(regex_url="/", action="hide_button", sequence=99)
+        for rule in rules:
+            self.assertFalse(rule._matches_url(url), rule.regex_url)
+        self.assertEqual(self.Rule.match_rule(self.channel, url).action, "hide_button")
+        # and they still match what they should
+        self.assertTrue(rules[0]._matches_url("/aaaa"))
+        self.assertTrue(rules[4]._matches_url("/abcZ"))
+
+    def test_unboundable_patterns_are_refused_at_save(self):
+        for bad in (r"/(shop)/\1", r"/shop(?=/cart)", r"(?<!/admin)/page", r"/(?P<x>a)(?P=x)"):
+            with self.assertRaises(ValidationError) as caught, self.cr.savepoint():
+                self._rule(regex_url=bad)
+            self.assertIn("bounded time", caught.exception.name)
+            self.assertIn(bad, caught.exception.name)
+        # what administrators usually write is accepted
+        for good in ("/shop", "^/shop/.*", "/(contact|about)us?$", r"^/blog/\d+", "(?i)/page"):
+            self._rule(regex_url=good)
+
+    def test_a_pattern_saved_before_the_check_never_matches(self):
+        rule = self._rule(regex_url="/shop")
+        self.env.cr.execute("UPDATE livechat_channel_rule SET regex_url = %s WHERE id = %s",
+                            (r"/(shop)\1", rule.id))
+        rule.invalidate_cache()
+        self.assertFalse(rule._matches_url("/shopshop"))
 
     def test_regex_length_limit(self):
         self._rule(regex_url="/" + "a" * 999)

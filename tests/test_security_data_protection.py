@@ -233,3 +233,26 @@ class TestErasedVisitorHttp(SecurityHttpCase):
             status, answer = self.api(route, {"token": result["token"], "body": "still here?"})
             self.assertEqual(status, 403, route)
             self.assertNotIn("erase me", json.dumps(answer))
+
+
+@common.at_install(False)
+@common.post_install(True)
+class TestUninstall(DataProtectionMixin, common.TransactionCase):
+    """Uninstalling the addon leaves no visitor's conversation behind in Odoo's mail tables."""
+
+    def test_uninstall_hook_erases_the_conversations_and_their_notifications(self):
+        from ..hooks import uninstall_hook
+        self.operator = self._make_user("ursula_uninstall_operator")
+        self.channel = self._make_channel("Uninstall", self.operator)
+        session = self._visitor_session("Leaving Visitor")
+        conversation, message_ids = session.mail_channel_id, self._conversation_messages(session).ids
+        self.assertTrue(message_ids)
+        bus = self.env["bus.bus"].sudo()
+        self.assertTrue(bus.search([("channel", "like", session.access_token)]))
+        other_channel = self.env["mail.channel"].create({"name": "Team room", "channel_type": "channel"})
+        uninstall_hook(self.cr, self.registry)
+        self.assertFalse(conversation.exists())
+        self.assertFalse(self.env["mail.message"].sudo().browse(message_ids).exists())
+        self.assertFalse(bus.search([("channel", "like", session.access_token)]))
+        self.assertFalse(self.env["mail.channel"].search([("channel_type", "=", "livechat")]))
+        self.assertTrue(other_channel.exists(), "other channels are Odoo's, not the addon's")

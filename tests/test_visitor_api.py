@@ -87,6 +87,35 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
         self.assertTrue(texts["send"] and texts["no_operator"] and texts["closed"])
         self.assertTrue(data["poll_url"].endswith("/longpolling/livechat/poll"))
 
+    def test_init_and_open_survive_a_backtracking_rule_on_a_long_url(self):
+        """A URL rule with nested quantifiers, a 2 kB page URL: answered like any other page."""
+        self._rule(regex_url="^/(a+)+$", action="hide_button", sequence=1)
+        self._rule(action="display_button", sequence=2)
+        url = "https://shop.example.com/" + "a" * 2000 + "!"
+        data = self._init(url=url)
+        self.assertEqual(data["action"], "display_button")
+        self.assertEqual(self._init(url="https://shop.example.com/aaaa")["action"], "hide_button")
+        opened = self._open(url=url)
+        self.assertTrue(opened["token"])
+
+    def test_other_methods_than_post_get_a_json_405(self):
+        """The API answers in JSON whatever the method: a GET typed in a browser, a PUT, a DELETE."""
+        paths = ["/livechat/api/init", "/livechat/api/session/open", "/livechat/api/session/post",
+                 "/livechat/api/session/history", "/livechat/api/session/leave", "/livechat/api/session/rate",
+                 "/livechat/api/session/transcript", "/livechat/api/offline/send", "/livechat/api/chatbot/answer",
+                 "/livechat/api/session/page"]
+        for path in paths:
+            for method in ("GET", "PUT", "DELETE"):
+                response = self._request(method, path)
+                self.assertEqual(response.status_code, 405, (method, path, response.text[:200]))
+                self.assertEqual(response.json()["error"]["code"], "method_not_allowed")
+                self.assertIn("POST", response.headers["Allow"])
+        # the preflight a third-party page's browser sends is still answered for CORS
+        response = self._request("OPTIONS", "/livechat/api/init", headers={
+            "Origin": "https://shop.example.com", "Access-Control-Request-Method": "POST"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers.get("Access-Control-Allow-Origin"), "*")
+
     def test_init_show_with_notification(self):
         self._rule(action="display_button_and_text")
         data = self._init()

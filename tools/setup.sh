@@ -22,6 +22,14 @@ dpkg -s libpq-dev >/dev/null 2>&1 || need_pkgs+=(libpq-dev)
 [ -x /usr/bin/chromedriver ] || need_pkgs+=(chromium-driver)
 command -v pg_ctlcluster >/dev/null 2>&1 || need_pkgs+=(postgresql)
 command -v npm >/dev/null 2>&1 || need_pkgs+=(npm)
+# building the venv: Debian's python3 has no venv/ensurepip without python3-venv, and psycopg2 and
+# friends compile against Python.h (python3-dev) with a C compiler
+command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)
+if [ "$(command -v "$PY")" = /usr/bin/python3 ] || [ "$(command -v "$PY")" = /bin/python3 ]; then
+    "$PY" -c 'import ensurepip' >/dev/null 2>&1 || need_pkgs+=(python3-venv)
+    "$PY" -c 'import os, sysconfig; raise SystemExit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+        || need_pkgs+=(python3-dev)
+fi
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
     log "installing Debian packages: ${need_pkgs[*]}"
     as_root apt-get update -qq
@@ -55,10 +63,17 @@ pip_in() {  # pip_in VENV ARGS...: quiet pip, full log kept, shown on failure
         tail -n 40 "$PIPLOG" >&2; log "pip failed, see $PIPLOG"; exit 1
     fi
 }
+fresh_venv() {  # fresh_venv DIR: reuse a working venv; rebuild one a failed run left without pip
+    if [ -x "$1/bin/python" ] && ! "$1/bin/python" -m pip --version >/dev/null 2>&1; then
+        log "$1 has no working pip (a failed earlier run?): rebuilding it"
+        rm -rf "$1"
+    fi
+    [ -x "$1/bin/python" ] || "$PY" -m venv "$1" || { log "python3 -m venv failed"; exit 1; }
+}
 STAMP_SRC="$(cat "$ROOT/tools/requirements-odoo.txt" "$ROOT/tools/requirements-addon.txt" "$ROOT/tools/setup.sh" | sha1sum | cut -c1-16)"
 if [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$STAMP_SRC" ]; then
     log "creating venv in $VENV (first run: a couple of minutes)"
-    [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+    fresh_venv "$VENV"
     pip_in "$VENV" install "pip>=25.3" wheel
     # vatnumber and suds-jurko are sdists using use_2to3: build them with an old setuptools.
     if ! ls "$WHEELS"/vatnumber-1.2-*.whl >/dev/null 2>&1 || ! ls "$WHEELS"/suds_jurko-0.6-*.whl >/dev/null 2>&1; then
@@ -73,7 +88,7 @@ fi
 STAMP_TOOLS="$(cat "$ROOT/tools/requirements-dev.txt" | sha1sum | cut -c1-16)"
 if [ "$(cat "$VENV_TOOLS/.stamp" 2>/dev/null)" != "$STAMP_TOOLS" ]; then
     log "creating test tools venv in $VENV_TOOLS"
-    [ -x "$VENV_TOOLS/bin/python" ] || "$PY" -m venv "$VENV_TOOLS"
+    fresh_venv "$VENV_TOOLS"
     pip_in "$VENV_TOOLS" install -r "$ROOT/tools/requirements-dev.txt"
     echo "$STAMP_TOOLS" > "$VENV_TOOLS/.stamp"
 fi
