@@ -1,5 +1,7 @@
 from odoo import api, fields, models, tools
 
+from .livechat_events import MESSAGE, bus_event
+
 # message_post arguments the lean live chat post handles; any other goes through mail's message_post
 LEAN_POST_ARGUMENTS = {"author_id", "email_from", "attachment_ids", "partner_ids"}
 LEAN_POST_SUBTYPES = (None, False, "mail.mt_comment", "mt_comment")
@@ -14,10 +16,16 @@ class MailChannel(models.Model):
     livechat_session_ids = fields.One2many("livechat.session", "mail_channel_id", string="Live Chat Session")
 
     def _channel_message_notifications(self, message):
-        """Operators' chat windows get Odoo's notification; the visitor's widget a compact plain-text one.
+        """Every message of a live chat, however it was posted, also reaches the visitor's widget."""
+        return self._livechat_notifications(message)
+
+    def _livechat_notifications(self, message, payload=None, sessions=None):
+        """Operators' chat windows get Odoo's notification; the visitor's widget the ``message`` event
+        (livechat_events) with ``payload``, built from the stored message when not given.
 
         In a live chat the message is formatted as superuser: what is broadcast does not depend on
-        who reads it, and the author's access was checked when he posted it.
+        who reads it, and the author's access was checked when he posted it. ``sessions``: the
+        conversation's sessions, when the caller has them.
         """
         livechat_channels = self.filtered(lambda channel: channel.channel_type == "livechat")
         if livechat_channels:
@@ -25,31 +33,36 @@ class MailChannel(models.Model):
         notifications = super(MailChannel, self)._channel_message_notifications(message)
         if livechat_channels:
             Session = self.env["livechat.session"].sudo()
-            sessions = Session.search([("mail_channel_id", "in", livechat_channels.ids)])
+            if sessions is None:
+                sessions = Session.search([("mail_channel_id", "in", livechat_channels.ids)])
             if sessions:
-                payload = {"type": "message", "message": Session._message_payload(message)}
-                notifications += [[session._bus_channel(), payload] for session in sessions]
+                event = bus_event(MESSAGE, payload if payload is not None else Session._message_payload(message))
+                notifications += [[session._bus_channel(), event] for session in sessions]
         return notifications
 
     @api.multi
     @api.returns("self", lambda value: value.id)
     def message_post(self, body="", subject=None, message_type="notification", subtype=None, parent_id=False,
                      attachments=None, content_subtype="html", **kwargs):
-        """A plain message in a live chat (the visitor's, the operator's from his chat window) takes
-        the lean path, ``_livechat_post``; anything else (attachments, recipients...) mail's."""
+        """A plain message an operator writes in a live chat from Odoo's web client (his chat window,
+        Discuss) takes the lean path; anything else (attachments, recipients...) mail's. The server's
+        own messages never come here: they are posted by ``livechat.session._post``."""
         if (len(self) == 1 and self.channel_type == "livechat" and not subject and not parent_id
                 and not attachments and message_type in ("comment", "notification")
                 and subtype in LEAN_POST_SUBTYPES and set(kwargs) <= LEAN_POST_ARGUMENTS
                 and not kwargs.get("attachment_ids") and not kwargs.get("partner_ids")):
             if content_subtype == "plaintext":
                 body = tools.plaintext2html(body)
-            return self._livechat_post(body, message_type, kwargs.get("author_id"), kwargs.get("email_from"))
+            message = self._livechat_create_message(body, message_type, kwargs.get("author_id"),
+                                                    kwargs.get("email_from"))
+            self._livechat_notify(message)
+            return message
         return super(MailChannel, self).message_post(
             body=body, subject=subject, message_type=message_type, subtype=subtype, parent_id=parent_id,
             attachments=attachments, content_subtype=content_subtype, **kwargs)
 
-    def _livechat_post(self, body, message_type, author_id=None, email_from=None):
-        """Post on a live chat conversation: the message, then the bus notifications, nothing more.
+    def _livechat_create_message(self, body, message_type, author_id=None, email_from=None, date=None):
+        """Store a message (``body``: HTML) in a live chat conversation, nothing more: see ``_livechat_notify``.
 
         mail's message_post also looks for followers to notify, inbox entries and e-mails to send,
         which a conversation has none of (its only follower is itself): about 20 queries a message.
@@ -61,11 +74,12 @@ class MailChannel(models.Model):
             author_id = Message._get_default_author().id
         if email_from is None:
             email_from = Message._get_default_from()
-        message = Message.with_context(message_create_from_mail_mail=True).create({
+        return Message.with_context(message_create_from_mail_mail=True).create({
             "model": self._name,
             "res_id": self.id,
             "record_name": self.name,
             "body": body,
+            "date": date or fields.Datetime.now(),
             "message_type": message_type,
             "subtype_id": self.env.ref("mail.mt_comment").id,
             "author_id": author_id,
@@ -73,5 +87,8 @@ class MailChannel(models.Model):
             "reply_to": email_from,
             "channel_ids": [(4, self.id)],
         })
-        self._notify(message)
-        return message
+
+    def _livechat_notify(self, message, payload=None, sessions=None):
+        """Broadcast ``message`` (mail's ``_notify``), the visitor's widget getting ``payload``."""
+        self.ensure_one()
+        self.env["bus.bus"].sendmany(self._livechat_notifications(message, payload=payload, sessions=sessions))
