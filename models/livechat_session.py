@@ -402,10 +402,11 @@ class LivechatSession(models.Model):
         message_type = "notification" if kind == "system" else "comment"
         date = fields.Datetime.now()
         conversation = session.mail_channel_id
-        message = conversation._livechat_create_message(
+        values = conversation._livechat_message_values(
             plaintext2html(text), message_type, author_id=author.id or False, email_from=email_from, date=date)
+        message = conversation._livechat_create_message(values)
         payload = self._payload(message.id, date, text, author, email_from, message_type)
-        conversation._livechat_notify(message, payload=payload, sessions=session)
+        conversation._livechat_notify(message, payload=payload, sessions=session, values=values)
         return payload
 
     def _post_visitor_message(self, text):

@@ -1,5 +1,8 @@
 """The conversation core: one way to post (``_post``), one way to end (``_end``), one event shape,
 and the visitor's input capped and cleaned by one module, whatever the call looks like."""
+import json
+
+from odoo.addons.bus.models.bus import json_dump
 from odoo.exceptions import ValidationError
 from odoo.tests import common
 
@@ -77,6 +80,25 @@ class TestPostAndEnd(VisitorMixin, common.TransactionCase):
         self.assertEqual(self._bus_messages(session)[-1], {"type": "closed"})
         with self.assertRaises(ValueError):
             session._end("nobody")
+
+    def test_operators_get_what_message_format_gives(self):
+        """Odoo's chat windows and Discuss get, for each message, exactly mail's message_format."""
+        session = self._chat("Hello")
+        operator = session.operator_id
+        conversation = session.mail_channel_id
+        session._post_visitor_message("Hi <b>you</b> https://example.com/?a=1&b=2\n\nnext line")
+        session._post("Reply", kind="operator")
+        session._post("A notice", operator.partner_id, kind="system")
+        conversation.sudo(operator).message_post(body="<p>From the <i>chat window</i></p>", message_type="comment",
+                                                 subtype="mail.mt_comment")
+        session._end("visitor")
+        records = self.env["bus.bus"].sudo().search(
+            [("channel", "=", json_dump((self.env.cr.dbname, "mail.channel", conversation.id)))], order="id")
+        sent = [json.loads(record.message) for record in records]
+        self.assertEqual(len(sent), len(self._conversation_messages(session)), "every message, once")
+        for notification in sent:
+            message = self.env["mail.message"].sudo().browse(notification["id"])
+            self.assertEqual(notification, json.loads(json_dump(message.message_format()[0])))
 
     def test_events_have_one_shape(self):
         self.assertEqual(bus_event("closed"), {"type": "closed"})
