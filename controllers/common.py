@@ -187,7 +187,9 @@ def int_param(data, key, required=True):
     return value
 
 
-def str_param(data, key, max_length, required=False):
+def str_param(data, key, max_length=None, required=False):
+    """The text ``key`` of the request body ('' when missing), cut at ``max_length`` when given: the
+    caps of ``models/livechat_input.py``, applied once, where the input is stored or used."""
     value = data.get(key)
     if value is None or value == "":
         if required:
@@ -195,7 +197,7 @@ def str_param(data, key, max_length, required=False):
         return ""
     if not isinstance(value, str):
         raise ApiError(400, "invalid_%s" % key, _("The parameter %s must be text.") % key)
-    return value[:max_length]
+    return value[:max_length] if max_length else value
 
 
 def rate_limited(wait, repeated=False):

@@ -16,6 +16,7 @@ from . import test_operator_presence
 from . import test_discuss
 from . import test_geoip
 from . import test_session
+from . import test_conversation_core
 from . import test_session_membership
 from . import test_bus
 from . import test_visitor_api

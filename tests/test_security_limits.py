@@ -13,7 +13,7 @@ from odoo.tools import mute_logger
 
 from ..controllers.common import MAX_BODY_BYTES, read_at_most
 from ..models.livechat_rate_limit import BLOCKED, WINDOW_SECONDS, BlockedKeys, burst_size
-from ..models.livechat_session import MESSAGE_MAX_LENGTH
+from ..models.livechat_input import MESSAGE_MAX_LENGTH
 from .security_common import SecurityHttpCase, SecurityMixin
 
 MINUTE = 1000 * WINDOW_SECONDS  # the start of some minute (seconds since 1970)
