@@ -18,7 +18,7 @@ from page_weight import measure_page
 from playwright.async_api import Error as PlaywrightError
 from report import Target, fmt_bytes, fmt_seconds, table, verdict
 from scenarios import Bench, with_deadline
-from servers import ODOO_PYTHON, OdooServer, ServerError
+from servers import ODOO_PYTHON, CpuMeter, OdooServer, ServerError
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEMO_PASSWORDS = {"admin": "admin", "demo": "demo"}
@@ -107,6 +107,7 @@ class Run:
         self.failures = []
         self.started = time.monotonic()
         self.prefork_server = None
+        self.meter = CpuMeter()
 
     def log(self, message):
         sys.stderr.write("[bench %5.1fs] %s\n" % (time.monotonic() - self.started, message))
@@ -198,7 +199,7 @@ class Run:
             channel_id, logins = await self.find_channel(server)
             self.extra["channel_id"] = channel_id
             self.extra["operators"] = [login for login, _password in logins]
-            bench = Bench(server, channel_id, PAGE_URL, logins, 64 + self.size["idle"] * 2)
+            bench = Bench(server, channel_id, PAGE_URL, logins, self.meter)
             try:
                 await bench.start()
                 # the button only shows while an operator is online: measured with the operators polling
@@ -227,7 +228,7 @@ class Run:
     async def prefork(self):
         with self.prefork_server or self.server(self.args.prefork_db, 2) as server:
             channel_id, logins = await self.find_channel(server)
-            bench = Bench(server, channel_id, PAGE_URL, logins, 64 + self.size["idle"] * 2)
+            bench = Bench(server, channel_id, PAGE_URL, logins, self.meter)
             try:
                 await bench.start()
                 await self.warm_up(bench)
@@ -355,6 +356,7 @@ def main():
     finally:
         if run.prefork_server:
             run.prefork_server.stop()
+        run.meter.close()
     ok = run.print_report()
     run.log("done in %.0f s; results in %s" % (time.monotonic() - started, run.args.workdir))
     return 0 if ok else 1
