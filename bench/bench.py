@@ -19,6 +19,7 @@ from playwright.async_api import Error as PlaywrightError
 from report import Target, fmt_bytes, fmt_seconds, table, verdict
 from scenarios import Bench, with_deadline
 from servers import ODOO_PYTHON, CpuMeter, OdooServer, ServerError
+from versus import Versus
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEMO_PASSWORDS = {"admin": "admin", "demo": "demo"}
@@ -108,6 +109,7 @@ class Run:
         self.started = time.monotonic()
         self.prefork_server = None
         self.meter = CpuMeter()
+        self.versus = None
 
     def log(self, message):
         sys.stderr.write("[bench %5.1fs] %s\n" % (time.monotonic() - self.started, message))
@@ -267,6 +269,10 @@ class Run:
             self.extra["load_average"]["end"] = "%.1f" % os.getloadavg()[0]
 
     async def run_parts(self):
+        if self.args.versus_odoo:
+            self.versus = Versus(self, PAGE_URL)
+            await self.versus.measure()
+            return
         prefork = self.parts & {"prefork", "prefork-idle"}
         if prefork and self.size["overlap"]:
             # tiny size: the prefork server starts while the threaded one is measured (figures don't matter)
@@ -339,6 +345,11 @@ def parse_args():
     parser.add_argument("--geoip-db")
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--parts", help="comma-separated subset of: %s" % ",".join(PARTS))
+    parser.add_argument("--versus-odoo", action="store_true",
+                        help="instead: this addon and Odoo 11's im_livechat side by side (see versus.py)")
+    parser.add_argument("--odoo-db", help="with --versus-odoo: the database with Odoo's im_livechat")
+    parser.add_argument("--odoo-prefork-db", help="with --versus-odoo: a copy of it for the prefork server")
+    parser.add_argument("--odoo-addons-path", help="with --versus-odoo: the addons path with Odoo's im_livechat")
     return parser.parse_args()
 
 
@@ -357,7 +368,7 @@ def main():
         if run.prefork_server:
             run.prefork_server.stop()
         run.meter.close()
-    ok = run.print_report()
+    ok = run.versus.report() if run.versus else run.print_report()
     run.log("done in %.0f s; results in %s" % (time.monotonic() - started, run.args.workdir))
     return 0 if ok else 1
 

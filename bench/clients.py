@@ -223,8 +223,9 @@ class OdooAppVisitor(Visitor):
     Odoo gives it, as a browser does. Odoo 11's visitor has no "leave": closing the window stops polling.
     """
 
-    def __init__(self, client, server_url, channel_id, page_url, waiters):
+    def __init__(self, client, server_url, channel_id, page_url, waiters, longpolling_url=None):
         super().__init__(client, server_url, channel_id, page_url, waiters)
+        self.longpolling_url = longpolling_url or server_url  # /longpolling/*: the gevent port in prefork
         self.conversation_id = None
         self.cookie = None
 
@@ -233,7 +234,7 @@ class OdooAppVisitor(Visitor):
         if self.cookie:
             headers["Cookie"] = self.cookie
         payload = {"jsonrpc": "2.0", "method": "call", "params": params, "id": next(_rpc_ids)}
-        url = "%s%s" % (self.server_url, path)
+        url = path if path.startswith("http") else "%s%s" % (self.server_url, path)
         try:
             response = await self.client.post(url, json=payload, headers=headers, timeout=timeout)
         except httpx.HTTPError as error:
@@ -254,7 +255,7 @@ class OdooAppVisitor(Visitor):
 
     async def init(self):
         config = await self._rpc("/im_livechat/init", {"channel_id": self.channel_id})
-        self.poll_url = "%s/longpolling/poll" % self.server_url
+        self.poll_url = "%s/longpolling/poll" % self.longpolling_url
         return {"available": bool(config and config.get("available_for_me")), "poll_url": self.poll_url}
 
     async def open(self):
@@ -283,7 +284,7 @@ class OdooAppVisitor(Visitor):
     async def _poll_loop(self):
         while not self.closed:
             try:
-                notifications = await self._rpc("/longpolling/poll", {
+                notifications = await self._rpc(self.poll_url, {
                     "channels": [self.token], "last": self.cursor, "options": {}}, timeout=POLL_TIMEOUT)
             except ScenarioError as error:
                 self.error = self.error or error

@@ -3,7 +3,7 @@
 Run with the Odoo venv's python (it has psutil) as a co-process of bench.py: one request a line
 on stdin, ``ODOO_PID DB[,DB...]``, one JSON answer a line on stdout::
 
-    {"odoo": seconds, "pg_all": seconds, "pg_db": {"pid": seconds, ...}}
+    {"odoo": seconds, "pg_all": seconds, "pg_db": {"pid": seconds, ...}, "machine": seconds}
 
 - ``odoo``: the server's whole process tree (the master, prefork workers, cron workers and the
   gevent long-polling process), each with the time of its exited and reaped children, so that a
@@ -13,6 +13,8 @@ on stdin, ``ODOO_PID DB[,DB...]``, one JSON answer a line on stdout::
   the ``postgres`` database count too, but so does anything else using PostgreSQL on the machine.
 - ``pg_db``: each backend connected to one of the given databases (read from its process title),
   so that other work on the machine does not count; a backend that exits in between is lost.
+- ``machine``: every CPU of the machine busy (all processes): what is left once the server, PostgreSQL
+  and the load client are taken away is other work, which skews the figures.
 
 A scenario's cost is the difference of two snapshots (``servers.CpuMeter.delta``). The kernel counts in clock ticks
 (10 ms per process), hence figures per message from a few messages are coarse.
@@ -54,7 +56,10 @@ def postmaster():
 
 
 def snapshot(odoo_pid, databases):
-    result = {"odoo": 0.0, "pg_all": 0.0, "pg_db": {}}
+    machine = psutil.cpu_times()
+    result = {"odoo": 0.0, "pg_all": 0.0, "pg_db": {},
+              "machine": sum(getattr(machine, field, 0.0) for field in ("user", "nice", "system", "irq", "softirq",
+                                                                        "steal"))}
     try:
         result["odoo"] = tree_seconds(psutil.Process(odoo_pid))
     except psutil.NoSuchProcess:

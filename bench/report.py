@@ -35,6 +35,11 @@ def cpu_per_item(measure):
     return {key: value / count for key, value in cpu.items()}
 
 
+def other_work(cpu):
+    """CPU seconds the machine spent on anything but the server, PostgreSQL and the load client."""
+    return max(0.0, cpu["machine"] - cpu["odoo"] - cpu["pg_all"] - cpu["client"]) if cpu else None
+
+
 def fmt_cpu(cpu, key):
     return "%.1f ms" % (cpu[key] * 1000) if cpu else "-"
 

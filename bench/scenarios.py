@@ -11,8 +11,8 @@ SETUP_CONCURRENCY = 10  # visitors arriving for the untimed set-up of a scenario
 VISITOR_CONNECTIONS = 4  # a browser's connections to one origin that a visitor's widget may use
 # the application under test: this addon, or Odoo 11's own live chat app (bench --versus-odoo)
 APPS = {
-    "livechat": {"visitor": Visitor, "announced": announced_livechat},
-    "im_livechat": {"visitor": OdooAppVisitor, "announced": announced_im_livechat},
+    "livechat": {"visitor": Visitor, "announced": announced_livechat, "longpolling": False},
+    "im_livechat": {"visitor": OdooAppVisitor, "announced": announced_im_livechat, "longpolling": True},
 }
 
 
@@ -75,8 +75,11 @@ class Bench:
         raise ScenarioError("the operators are not online after %d s" % timeout)
 
     def visitor(self):
+        # this addon's visitor polls where init tells him; Odoo's app polls /longpolling/* on the server,
+        # which a reverse proxy sends to the gevent port in prefork
+        extra = {"longpolling_url": self.server.longpolling_url} if self.app["longpolling"] else {}
         return self.app["visitor"](http_client(VISITOR_CONNECTIONS), self.server.url, self.channel_id,
-                                   self.page_url, self.to_visitor)
+                                   self.page_url, self.to_visitor, **extra)
 
     async def cpu(self):
         """A CPU snapshot of the server and PostgreSQL (None without a meter)."""

@@ -153,15 +153,21 @@ class CpuMeter:
         line = self.process.stdout.readline()
         if not line:
             raise ServerError("the CPU meter (bench/cpu.py) exited")
-        return json.loads(line)
+        snapshot = json.loads(line)
+        times = os.times()
+        snapshot["client"] = times.user + times.system  # the load client (this process)
+        return snapshot
 
     @staticmethod
     def delta(before, after):
-        """Seconds spent between two snapshots: {"odoo", "pg_all", "pg_db"} (see bench/cpu.py)."""
+        """Seconds spent between two snapshots: {"odoo", "pg_all", "pg_db", "machine", "client"} (see
+        bench/cpu.py; "client" is the benchmark's own process)."""
         return {
             "odoo": after["odoo"] - before["odoo"],
             "pg_all": after["pg_all"] - before["pg_all"],
             "pg_db": sum(seconds - before["pg_db"].get(pid, 0.0) for pid, seconds in after["pg_db"].items()),
+            "machine": after["machine"] - before["machine"],
+            "client": after["client"] - before["client"],
         }
 
     def close(self):
