@@ -48,7 +48,7 @@ def targets(size):
 
 
 def rows(size):
-    """(label, scenario key, figure, lower is better) of the table."""
+    """(label, scenario key, figure, lower is better; None: no ratio) of the table."""
     small, large = size["open_conc"]
     seq, msgs = size["open_seq"], size["messages_seq"]
     return [
@@ -57,18 +57,21 @@ def rows(size):
         ("  Odoo CPU per session", "open_seq", "odoo", True),
         ("  PostgreSQL CPU per session, all", "open_seq", "pg_all", True),
         ("  PostgreSQL CPU per session, its db", "open_seq", "pg_db", True),
+        ("  other work on the machine (its CPUs' share)", "open_seq", "other", None),
         ("session open, %d concurrent, p95" % small, "open_c%d" % small, "p95", True),
         ("  sessions/s", "open_c%d" % small, "rate", False),
         ("session open, %d concurrent, p95" % large, "open_c%d" % large, "p95", True),
         ("  sessions/s", "open_c%d" % large, "rate", False),
         ("  Odoo CPU per session", "open_c%d" % large, "odoo", True),
         ("  PostgreSQL CPU per session, all", "open_c%d" % large, "pg_all", True),
+        ("  other work on the machine (its CPUs' share)", "open_c%d" % large, "other", None),
         ("delivery visitor->operator, %d sequential, p50" % msgs, "to_operator_seq", "p50", True),
         ("  p95", "to_operator_seq", "p95", True),
         ("  the visitor's post request, p50", "visitor_post_seq", "p50", True),
         ("  Odoo CPU per visitor message", "to_operator_seq", "odoo", True),
         ("  PostgreSQL CPU per visitor message, all", "to_operator_seq", "pg_all", True),
         ("  PostgreSQL CPU per visitor message, its db", "to_operator_seq", "pg_db", True),
+        ("  other work on the machine (its CPUs' share)", "to_operator_seq", "other", None),
         ("delivery operator->visitor, %d sequential, p50" % msgs, "to_visitor_seq", "p50", True),
         ("  p95", "to_visitor_seq", "p95", True),
         ("  the operator's post request, p50", "operator_post_seq", "p50", True),
@@ -82,6 +85,10 @@ def figure(measure, name):
     if measure is None:
         return None
     figures = stats(measure)
+    if name == "other":
+        # the share of the machine's CPUs that went to other work while the rows were measured
+        spent = other_work(measure.get("cpu"))
+        return spent / (measure["wall"] * os.cpu_count()) if spent is not None and measure["wall"] else None
     if name in ("odoo", "pg_all", "pg_db"):
         cpu = cpu_per_item(measure)
         return cpu[name] if cpu else None
@@ -93,6 +100,8 @@ def fmt(value, name):
         return "-"
     if name == "rate":
         return "%.1f/s" % value
+    if name == "other":
+        return "%.0f %%" % (value * 100)
     if name in ("odoo", "pg_all", "pg_db"):
         return "%.1f ms" % (value * 1000)
     return fmt_seconds(value)
@@ -100,7 +109,7 @@ def fmt(value, name):
 
 def ratio(theirs, ours, lower_is_better):
     """How many times better this addon does (> 1: better)."""
-    if not theirs or not ours:
+    if not theirs or not ours or lower_is_better is None:
         return "-"
     return "%.2fx" % ((theirs / ours) if lower_is_better else (ours / theirs))
 
