@@ -58,7 +58,8 @@ class Bench:
         return self
 
     async def wait_operators_online(self, timeout=20):
-        """Until the channel counts every benchmark operator as available (and the widget agrees)."""
+        """Until every benchmark operator is online (his bus presence, which both apps read to find an
+        available operator) and the widget's init says an operator is available."""
         deadline = time.monotonic() + timeout
         partners = [operator.partner_id for operator in self.operators]
         while time.monotonic() < deadline:
