@@ -1,2 +1,9 @@
+from . import patches
 from . import controllers
 from . import models
+
+
+def post_load():
+    """The manifest's ``post_load`` hook: Odoo 11 calls it once the addon is imported, in every
+    process that loads it (see ``patches/__init__.py`` for when that is)."""
+    patches.apply()

@@ -3,5 +3,3 @@ from . import chatbot
 from . import widget
 from . import livechat_page_visit
 from . import after_chat
-from . import cookie_policy
-from . import plain_json

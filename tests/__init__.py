@@ -24,3 +24,4 @@ from . import test_security_limits
 from . import test_security_escaping
 from . import test_security_http
 from . import test_security_data_protection
+from . import test_patches
