@@ -11,6 +11,7 @@ import json
 import os
 import socket
 import statistics
+import subprocess
 import threading
 import time
 
@@ -42,10 +43,11 @@ def server_end_nodelay(pid, client):
                 continue
             with socket.socket(fileno=fd) as sock:
                 try:
-                    if sock.type == socket.SOCK_STREAM and sock.getpeername() == client.getsockname():
-                        return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
+                    peer = sock.getpeername() if sock.type == socket.SOCK_STREAM else None
                 except OSError:
-                    pass
+                    continue  # not connected
+                if peer == client.getsockname():
+                    return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
     finally:
         os.close(pidfd)
     return None
@@ -66,11 +68,23 @@ def longpolling_process(server):
     raise AssertionError("no long-polling process under the prefork server")
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def prefork(db_name):
     server = OdooServer(db_name, "prefork", workers=2).start()
     yield server
     server.stop()
+
+
+def listen_backlog(port):
+    """The backlog of the socket listening on ``port`` (``ss``: its Send-Q)."""
+    output = subprocess.run(["ss", "-Hltn", "sport = :%d" % port], capture_output=True, text=True,
+                            check=True, timeout=30).stdout.split()
+    return int(output[2])
+
+
+def test_prefork_workers_queue_a_burst_of_connections(prefork):
+    """Odoo listens with 8 per worker (16 here): the workers' socket queues 128 (``server_sockets``)."""
+    assert listen_backlog(prefork.port) == 128
 
 
 def test_notification_reaches_the_parked_long_poll_without_delay(prefork, db_name):

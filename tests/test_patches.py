@@ -24,11 +24,11 @@ def accepted_socket_nodelay(client):
         except OSError:
             continue
         try:
-            if sock.type == socket.SOCK_STREAM and sock.family == socket.AF_INET \
-                    and sock.getpeername() == client.getsockname():
+            peer = sock.getpeername() if sock.type == socket.SOCK_STREAM and sock.family == socket.AF_INET else None
+            if peer == client.getsockname():
                 return sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)
         except OSError:
-            pass
+            continue  # not connected
         finally:
             sock.close()
     return None
