@@ -56,4 +56,5 @@ a framework-free widget for any website, and a direct chat link.
     "images": ["static/description/icon.png"],
     "application": True,
     "installable": True,
+    "post_load": "post_load",
 }

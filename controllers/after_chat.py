@@ -15,7 +15,7 @@ class LivechatAfterChat(http.Controller):
     def session_rate(self, data):
         """The visitor rates the conversation: happy, neutral or unhappy, with an optional comment."""
         session = visitor_session(data)
-        check_rate("rate", session.id, "livechat.rate_limit_rate", 10)
+        check_rate("rate", session.id)
         rating = str_param(data, "rating", 16, required=True)
         comment = str_param(data, "comment")
         session._rate(rating, comment)
@@ -28,9 +28,8 @@ class LivechatAfterChat(http.Controller):
         session = visitor_session(data)
         email = str_param(data, "email", required=True)
         email = session._check_transcript_email(email)
-        check_rate("transcript", session.id, "livechat.rate_limit_transcript", 3)
         # the address is the visitor's own choice: one address cannot make the server send many e-mails
-        check_rate("transcript_ip", request.httprequest.remote_addr, "livechat.rate_limit_transcript_per_ip", 10)
+        check_rate("transcript", session.id, transcript_ip=request.httprequest.remote_addr)
         # the time zone is one of pytz's names, or UTC
         session._send_transcript(email, tz=str_param(data, "tz") or None)
         return json_response({"email": email, "message": _("The conversation will be sent to %s.") % email})
@@ -44,7 +43,7 @@ class LivechatAfterChat(http.Controller):
         if not channel or not channel.active or not channel.offline_form_enabled:
             raise ApiError(404, "channel_not_found", _("This chat channel does not take messages."))
         remote_addr = request.httprequest.remote_addr
-        check_rate("offline", remote_addr, "livechat.rate_limit_offline", 5)
+        check_rate("offline", remote_addr)
         request.env["livechat.offline.message"]._create_from_visitor(
             channel,
             name=str_param(data, "name"),

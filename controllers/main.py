@@ -62,7 +62,7 @@ class LivechatApi(http.Controller):
     @json_api
     def init(self, data):
         """How the widget shows on a page: rule for the page and the visitor's country, texts, colours."""
-        check_rate("init", self._remote_addr(), "livechat.rate_limit_init", 300)
+        check_rate("init", self._remote_addr())
         channel = self._channel(data)
         url = str_param(data, "url", URL_MAX_LENGTH)
         country_code = request.env["livechat.geoip"]._country_code(self._remote_addr())
@@ -74,7 +74,7 @@ class LivechatApi(http.Controller):
     @json_api
     def session_open(self, data):
         """Start a conversation with an available operator, or say that nobody is available."""
-        check_rate("open", self._remote_addr(), "livechat.rate_limit_open", 60)
+        check_rate("open", self._remote_addr())
         channel = self._channel(data)
         # the visitor's name, browser id, page and user agent are cleaned and cut by the model (livechat_input)
         url = str_param(data, "url")
@@ -111,8 +111,7 @@ class LivechatApi(http.Controller):
             raise ApiError(413, "message_too_long", _(
                 "Your message is too long: %(length)d characters, at most %(max)d. Please shorten it.")
                 % {"length": len(body), "max": MESSAGE_MAX_LENGTH})
-        check_rate("post", session.id, "livechat.rate_limit_post", 60)
-        check_rate("post_ip", self._remote_addr(), "livechat.rate_limit_post_per_ip", 240)
+        check_rate("post", session.id, post_ip=self._remote_addr())
         # the same payload as the ``message`` event on the bus: the widget shows the message once, by id
         return json_response({"message": session._post_visitor_message(body)})
 
@@ -121,7 +120,7 @@ class LivechatApi(http.Controller):
     def session_history(self, data):
         """The conversation so far (or after ``after_id``), with the bus cursor to poll from."""
         session = visitor_session(data)
-        check_rate("history", session.id, "livechat.rate_limit_history", 60)
+        check_rate("history", session.id)
         after_id = int_param(data, "after_id", required=False) or 0
         cursor = session._bus_cursor()
         result = session._visitor_info()
@@ -133,7 +132,7 @@ class LivechatApi(http.Controller):
     def session_leave(self, data):
         """The visitor closes the chat: the session ends and the operator is told."""
         session = visitor_session(data)
-        check_rate("leave", session.id, "livechat.rate_limit_leave", 10)
+        check_rate("leave", session.id)
         session._end("visitor")
         return json_response({"state": "closed"})
 
@@ -142,9 +141,9 @@ class LivechatApi(http.Controller):
     def poll(self, data):
         """Wait (up to ~50 s) for events of the visitor's session on Odoo's bus."""
         # per address before the token lookup; per session after it (an unknown token counts nothing)
-        check_rate("poll_ip", self._remote_addr(), "livechat.rate_limit_poll_per_ip", 600)
+        check_rate("poll_ip", self._remote_addr())
         session = visitor_session(data)
-        check_rate("poll", session.id, "livechat.rate_limit_poll", 120)
+        check_rate("poll", session.id)
         last = int_param(data, "last", required=False) or 0
         channel = session._bus_channel()
         if request.registry.in_test_mode():

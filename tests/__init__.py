@@ -25,3 +25,5 @@ from . import test_security_limits
 from . import test_security_escaping
 from . import test_security_http
 from . import test_security_data_protection
+from . import test_patches
+from . import test_rate_limit_table
