@@ -27,7 +27,7 @@ a framework-free widget for any website, and a direct chat link.
         "views/livechat_menus.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
-        "views/livechat_data_protection_views.xml",
+        "wizard/livechat_visitor_erase_views.xml",
         "data/livechat_channel_data.xml",
         "data/livechat_session_data.xml",
         "data/livechat_security_data.xml",
@@ -38,6 +38,7 @@ a framework-free widget for any website, and a direct chat link.
         "security/livechat_offline_message_security.xml",
         "data/livechat_mail_templates.xml",
         "views/livechat_session_views.xml",
+        "report/livechat_session_report_views.xml",
         "views/livechat_offline_message_views.xml",
         "views/livechat_canned_response_views.xml",
         "views/livechat_chatbot_views.xml",
@@ -55,4 +56,5 @@ a framework-free widget for any website, and a direct chat link.
     "images": ["static/description/icon.png"],
     "application": True,
     "installable": True,
+    "post_load": "post_load",
 }

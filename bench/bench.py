@@ -16,9 +16,10 @@ import traceback
 from clients import Operator, ScenarioError, Waiters
 from page_weight import measure_page
 from playwright.async_api import Error as PlaywrightError
-from report import Target, fmt_bytes, fmt_seconds, table, verdict
+from report import Target, fmt_bytes, fmt_seconds, other_work, table, verdict
 from scenarios import Bench, with_deadline
-from servers import ODOO_PYTHON, OdooServer, ServerError
+from servers import ODOO_PYTHON, CpuMeter, OdooServer, ServerError
+from versus import Versus
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEMO_PASSWORDS = {"admin": "admin", "demo": "demo"}
@@ -107,6 +108,8 @@ class Run:
         self.failures = []
         self.started = time.monotonic()
         self.prefork_server = None
+        self.meter = CpuMeter()
+        self.versus = None
 
     def log(self, message):
         sys.stderr.write("[bench %5.1fs] %s\n" % (time.monotonic() - self.started, message))
@@ -198,7 +201,7 @@ class Run:
             channel_id, logins = await self.find_channel(server)
             self.extra["channel_id"] = channel_id
             self.extra["operators"] = [login for login, _password in logins]
-            bench = Bench(server, channel_id, PAGE_URL, logins, 64 + self.size["idle"] * 2)
+            bench = Bench(server, channel_id, PAGE_URL, logins, self.meter)
             try:
                 await bench.start()
                 # the button only shows while an operator is online: measured with the operators polling
@@ -227,7 +230,7 @@ class Run:
     async def prefork(self):
         with self.prefork_server or self.server(self.args.prefork_db, 2) as server:
             channel_id, logins = await self.find_channel(server)
-            bench = Bench(server, channel_id, PAGE_URL, logins, 64 + self.size["idle"] * 2)
+            bench = Bench(server, channel_id, PAGE_URL, logins, self.meter)
             try:
                 await bench.start()
                 await self.warm_up(bench)
@@ -266,6 +269,10 @@ class Run:
             self.extra["load_average"]["end"] = "%.1f" % os.getloadavg()[0]
 
     async def run_parts(self):
+        if self.args.versus_odoo:
+            self.versus = Versus(self, PAGE_URL)
+            await self.versus.measure()
+            return
         prefork = self.parts & {"prefork", "prefork-idle"}
         if prefork and self.size["overlap"]:
             # tiny size: the prefork server starts while the threaded one is measured (figures don't matter)
@@ -286,6 +293,11 @@ class Run:
                self.args.size,
                "machine: %d CPUs, load average %s at start, %s at end (other work on the machine skews figures)" % (
                    os.cpu_count(), load.get("start", "?"), load.get("end", "?")),
+               "during the measured loops %.1f s of %.1f s busy CPU went to other work on the machine" % (
+                   sum(other_work(measure.get("cpu")) or 0.0 for measure in self.results.values()),
+                   sum((measure.get("cpu") or {}).get("machine", 0.0) for measure in self.results.values())),
+               "CPU per session (open rows) or per message (delivery rows), user+sys: Odoo = the server's process "
+               "tree; PG = the backends of its database / every postgres process (exited backends included)",
                "", table(rows, self.results, goals, labels(size))]
         page = self.extra.get("page")
         if page:
@@ -338,6 +350,11 @@ def parse_args():
     parser.add_argument("--geoip-db")
     parser.add_argument("--size", choices=sorted(SIZES), default="full")
     parser.add_argument("--parts", help="comma-separated subset of: %s" % ",".join(PARTS))
+    parser.add_argument("--versus-odoo", action="store_true",
+                        help="instead: this addon and Odoo 11's im_livechat side by side (see versus.py)")
+    parser.add_argument("--odoo-db", help="with --versus-odoo: the database with Odoo's im_livechat")
+    parser.add_argument("--odoo-prefork-db", help="with --versus-odoo: a copy of it for the prefork server")
+    parser.add_argument("--odoo-addons-path", help="with --versus-odoo: the addons path with Odoo's im_livechat")
     return parser.parse_args()
 
 
@@ -355,7 +372,8 @@ def main():
     finally:
         if run.prefork_server:
             run.prefork_server.stop()
-    ok = run.print_report()
+        run.meter.close()
+    ok = run.versus.report() if run.versus else run.print_report()
     run.log("done in %.0f s; results in %s" % (time.monotonic() - started, run.args.workdir))
     return 0 if ok else 1
 

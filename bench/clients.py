@@ -9,6 +9,7 @@ that waits for it registers the marker in a ``Waiters`` before the post is sent,
 long-poll loop stamps the arrival time when a notification carrying the marker comes back.
 """
 import asyncio
+import http.cookiejar
 import itertools
 import json
 import re
@@ -33,9 +34,11 @@ def new_marker():
 
 
 def http_client(max_connections=64, headers=None):
-    """An async HTTP client for loopback: bounded pool, every request with a timeout, no proxy."""
+    """An async HTTP client for loopback: bounded pool, every request with a timeout, no proxy, and a
+    cookie jar that keeps nothing (a cookie, when one is wanted, is sent explicitly in ``headers``)."""
+    jar = http.cookiejar.CookieJar(policy=http.cookiejar.DefaultCookiePolicy(allowed_domains=[]))
     return httpx.AsyncClient(
-        timeout=httpx.Timeout(REQUEST_TIMEOUT), trust_env=False, headers=headers,
+        timeout=httpx.Timeout(REQUEST_TIMEOUT), trust_env=False, headers=headers, cookies=httpx.Cookies(jar),
         limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections))
 
 
@@ -137,6 +140,18 @@ class Visitor:
     def _api(self, path, data, timeout=REQUEST_TIMEOUT):
         return post_json(self.client, "%s/livechat/api/%s" % (self.server_url, path), data, timeout)
 
+    @property
+    def conversation_key(self):
+        """How the operator's announcement of this conversation names it (see ``Operator.announced``)."""
+        return self.name
+
+    def lookup_domain(self):
+        return [("name", "=", self.name), ("channel_type", "=", "livechat")]
+
+    async def close(self):
+        """The visitor's browser goes away: its connections are closed."""
+        await self.client.aclose()
+
     async def init(self):
         """The widget's first call on each page: how to show the button, and where to long-poll."""
         config = await self._api("init", {"channel_id": self.channel_id, "url": self.page_url})
@@ -200,22 +215,127 @@ class Visitor:
                     self.poll_task.cancel()
 
 
+class OdooAppVisitor(Visitor):
+    """A website visitor of Odoo 11's own live chat app (``im_livechat``), through its public HTTP API
+    as its widget uses it on a page of the Odoo website: JSON-RPC ``/im_livechat/init`` (the page's
+    address in the Referer header), ``/im_livechat/get_session``, ``/mail/chat_post``, and Odoo's bus
+    long-poll ``/longpolling/poll`` on the conversation's public uuid. It keeps the session cookie
+    Odoo gives it, as a browser does. Odoo 11's visitor has no "leave": closing the window stops polling.
+    """
+
+    def __init__(self, client, server_url, channel_id, page_url, waiters, longpolling_url=None):
+        super().__init__(client, server_url, channel_id, page_url, waiters)
+        self.longpolling_url = longpolling_url or server_url  # /longpolling/*: the gevent port in prefork
+        self.conversation_id = None
+        self.cookie = None
+
+    async def _rpc(self, path, params, timeout=REQUEST_TIMEOUT):
+        headers = {"Referer": self.page_url}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        payload = {"jsonrpc": "2.0", "method": "call", "params": params, "id": next(_rpc_ids)}
+        url = path if path.startswith("http") else "%s%s" % (self.server_url, path)
+        try:
+            response = await self.client.post(url, json=payload, headers=headers, timeout=timeout)
+        except httpx.HTTPError as error:
+            raise ScenarioError("%s: %s" % (url, error.__class__.__name__)) from error
+        session_id = response.cookies.get("session_id")
+        if session_id:
+            self.cookie = "session_id=%s" % session_id
+        try:
+            body = response.json()
+        except ValueError:
+            body = None
+        if response.status_code != 200 or not isinstance(body, dict):
+            raise ScenarioError("%s: HTTP %s %s" % (url, response.status_code, error_text(response, body)))
+        if body.get("error"):
+            data = body["error"].get("data") or {}
+            raise ScenarioError("%s: %s" % (url, data.get("message") or body["error"].get("message")))
+        return body.get("result")
+
+    async def init(self):
+        config = await self._rpc("/im_livechat/init", {"channel_id": self.channel_id})
+        self.poll_url = "%s/longpolling/poll" % self.longpolling_url
+        return {"available": bool(config and config.get("available_for_me")), "poll_url": self.poll_url}
+
+    async def open(self):
+        result = await self._rpc("/im_livechat/get_session", {
+            "channel_id": self.channel_id, "anonymous_name": "Visitor %s" % self.visitor_uid[:8]})
+        if not result:
+            raise ScenarioError("no operator available (get_session answered %r)" % result)
+        self.token = result["uuid"]
+        self.name = result["name"]
+        self.conversation_id = result["id"]
+        return result
+
+    @property
+    def conversation_key(self):
+        return self.conversation_id
+
+    def lookup_domain(self):
+        return [("id", "=", self.conversation_id)]
+
+    async def post(self, body):
+        return await self._rpc("/mail/chat_post", {"uuid": self.token, "message_content": body})
+
+    async def leave(self):
+        self.closed = True
+
+    async def _poll_loop(self):
+        while not self.closed:
+            try:
+                notifications = await self._rpc(self.poll_url, {
+                    "channels": [self.token], "last": self.cursor, "options": {}}, timeout=POLL_TIMEOUT)
+            except ScenarioError as error:
+                self.error = self.error or error
+                self.waiters.fail_all(error)
+                await asyncio.sleep(RETRY_DELAY)
+                continue
+            for notification in notifications or []:
+                self.cursor = max(self.cursor, notification["id"])
+                self.waiters.arrived(notification.get("message"))
+
+    async def stop_polling(self, timeout=10):
+        self.closed = True
+        if self.poll_task:
+            self.poll_task.cancel()
+            try:
+                await asyncio.wait_for(self.poll_task, timeout)
+            except (asyncio.TimeoutError, asyncio.CancelledError):
+                pass
+
+
+def announced_livechat(message):
+    """This addon's "new conversation" notification to the operator: the conversation's name."""
+    if isinstance(message, dict) and message.get("livechat_session_id"):
+        return message.get("name")
+    return None
+
+
+def announced_im_livechat(message):
+    """Odoo 11 im_livechat's: the channel's description (``channel_type`` livechat), by channel id."""
+    if isinstance(message, dict) and message.get("channel_type") == "livechat" and message.get("uuid"):
+        return message.get("id")
+    return None
+
+
 class Operator:
     """An operator in Odoo's web client: logged in, polling the bus (which makes him online), answering."""
 
-    def __init__(self, server_url, longpolling_url, db, login, password, waiters):
+    def __init__(self, server_url, longpolling_url, db, login, password, waiters, announced=announced_livechat):
         self.server_url = server_url
         self.longpolling_url = longpolling_url
         self.db = db
         self.login = login
         self.password = password
         self.waiters = waiters
+        self.announced = announced
         self.client = None
         self.uid = None
         self.partner_id = None
         self.last = 0
         self.polls_sent = 0
-        self.conversations = {}  # conversation name -> (mail.channel id, polls_sent when it was announced)
+        self.conversations = {}  # conversation key -> (mail.channel id, polls_sent when it was announced)
         self.poll_task = None
         self.error = None
         self.running = False
@@ -264,13 +384,14 @@ class Operator:
             for notification in notifications or []:
                 self.last = max(self.last, notification["id"])
                 message = notification.get("message")
-                if isinstance(message, dict) and message.get("livechat_session_id"):
-                    self.conversations[message.get("name")] = (message["id"], self.polls_sent)
+                key = self.announced(message)
+                if key is not None and key not in self.conversations:
+                    self.conversations[key] = (message["id"], self.polls_sent)
                 self.waiters.arrived(message)
 
-    def ready_for(self, visitor_name):
+    def ready_for(self, key):
         """The conversation's mail.channel id once this operator listens to it (polled since it was announced)."""
-        known = self.conversations.get(visitor_name)
+        known = self.conversations.get(key)
         if known and self.polls_sent > known[1]:
             return known[0]
         return None
@@ -292,7 +413,7 @@ async def find_conversation(operators, visitor, timeout):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         for operator in operators:
-            channel_id = operator.ready_for(visitor.name)
+            channel_id = operator.ready_for(visitor.conversation_key)
             if channel_id:
                 return operator, channel_id
         await asyncio.sleep(0.005)
@@ -302,9 +423,8 @@ async def find_conversation(operators, visitor, timeout):
 async def lookup_conversation(operators, visitor):
     """The operator and conversation of ``visitor``, asked to the server (as Discuss' sidebar would show it)."""
     for operator in operators:
-        found = await operator.call_kw("mail.channel", "search_read", [[
-            ("name", "=", visitor.name), ("channel_type", "=", "livechat"),
-            ("channel_partner_ids", "in", [operator.partner_id])], ["id"]], {"limit": 1})
+        found = await operator.call_kw("mail.channel", "search_read", [
+            visitor.lookup_domain() + [("channel_partner_ids", "in", [operator.partner_id])], ["id"]], {"limit": 1})
         if found:
             return operator, found[0]["id"]
     raise ScenarioError("no operator has a conversation named %s" % visitor.name)

@@ -22,7 +22,26 @@ def stats(measure):
         "max": max(samples) if samples else None,
         "rate": len(samples) / wall if wall and samples else None,
         "errors": errors + missing,
+        "cpu": cpu_per_item(measure),
     }
+
+
+def cpu_per_item(measure):
+    """CPU seconds per session (open rows) or per message (delivery rows): {"odoo", "pg_db", "pg_all"}."""
+    cpu = measure.get("cpu")
+    count = measure.get("count") or len(measure["samples"])
+    if not cpu or not count:
+        return None
+    return {key: value / count for key, value in cpu.items()}
+
+
+def other_work(cpu):
+    """CPU seconds the machine spent on anything but the server, PostgreSQL and the load client."""
+    return max(0.0, cpu["machine"] - cpu["odoo"] - cpu["pg_all"] - cpu["client"]) if cpu else None
+
+
+def fmt_cpu(cpu, key):
+    return "%.1f ms" % (cpu[key] * 1000) if cpu else "-"
 
 
 class Target:
@@ -79,8 +98,8 @@ def verdict(key, measure, targets, results):
 
 
 def table(rows, results, targets, labels):
-    """Rows of the one table: scenario | p50 | p95 | max | rate | target | verdict."""
-    header = ("scenario", "p50", "p95", "max", "rate", "target", "verdict")
+    """Rows of the one table: scenario | p50 | p95 | max | rate | CPU per item | target | verdict."""
+    header = ("scenario", "p50", "p95", "max", "rate", "Odoo CPU", "PG CPU db/all", "target", "verdict")
     lines = []
     for key in rows:
         if key not in results:
@@ -89,7 +108,9 @@ def table(rows, results, targets, labels):
         text, _ok = verdict(key, results[key], targets, results)
         rate = "%.1f/s" % figures["rate"] if figures["rate"] else "-"
         lines.append((labels.get(key, key), fmt_seconds(figures["p50"]), fmt_seconds(figures["p95"]),
-                      fmt_seconds(figures["max"]), rate,
+                      fmt_seconds(figures["max"]), rate, fmt_cpu(figures["cpu"], "odoo"),
+                      "%s / %s" % (fmt_cpu(figures["cpu"], "pg_db"), fmt_cpu(figures["cpu"], "pg_all"))
+                      if figures["cpu"] else "-",
                       ", ".join(target.describe() for target in targets.get(key, [])) or "-", text))
     widths = [max(len(str(line[column])) for line in [header] + lines) for column in range(len(header))]
 

@@ -2,38 +2,48 @@
 import asyncio
 import time
 
-from clients import (Operator, ScenarioError, Visitor, Waiters, find_conversation, http_client,
-                     lookup_conversation, new_marker, wait_delivery)
+from clients import (OdooAppVisitor, Operator, ScenarioError, Visitor, Waiters, announced_im_livechat,
+                     announced_livechat, find_conversation, http_client, lookup_conversation, new_marker,
+                     wait_delivery)
 
 DELIVERY_TIMEOUT = 60.0  # longer than the bus timeout (50 s): a missed wake-up shows as a ~50 s outlier
 SETUP_CONCURRENCY = 10  # visitors arriving for the untimed set-up of a scenario
+VISITOR_CONNECTIONS = 4  # a browser's connections to one origin that a visitor's widget may use
+# the application under test: this addon, or Odoo 11's own live chat app (bench --versus-odoo)
+APPS = {
+    "livechat": {"visitor": Visitor, "announced": announced_livechat, "longpolling": False},
+    "im_livechat": {"visitor": OdooAppVisitor, "announced": announced_im_livechat, "longpolling": True},
+}
 
 
 class Measure:
     """The samples (seconds) of one row of the table, with the errors met while taking them."""
 
-    def __init__(self, samples=None, wall=None, count=None, errors=None):
+    def __init__(self, samples=None, wall=None, count=None, errors=None, cpu=None):
         self.samples = list(samples or [])
         self.wall = wall  # seconds the whole batch took (for rates)
         self.count = count if count is not None else len(self.samples)
         self.errors = list(errors or [])
+        self.cpu = cpu  # CPU seconds spent by the server and PostgreSQL on the batch (CpuMeter.delta)
 
     def to_dict(self):
         return {"samples": self.samples, "wall": self.wall, "count": self.count,
-                "errors": [str(error) for error in self.errors]}
+                "errors": [str(error) for error in self.errors], "cpu": self.cpu}
 
 
 class Bench:
-    """One server under test, its operators (logged in and polling) and the visitors' shared HTTP client."""
+    """One server under test and its operators (logged in and polling). Every visitor has his own HTTP
+    connections, opened when he arrives and closed when he leaves, as each visitor's browser does."""
 
-    def __init__(self, server, channel_id, page_url, logins, max_connections):
+    def __init__(self, server, channel_id, page_url, logins, meter=None, app="livechat"):
         self.server = server
         self.channel_id = channel_id
         self.page_url = page_url
         self.logins = logins
+        self.meter = meter
+        self.app = APPS[app]
         self.to_operator = Waiters()
         self.to_visitor = Waiters()
-        self.client = http_client(max_connections)
         self.operators = []
         self.poll_tasks = set()  # every visitor long-poll loop, stopped at the end whatever happened
         self.missed_conversations = []  # new conversations an operator was never told about
@@ -41,27 +51,45 @@ class Bench:
     async def start(self):
         for login, password in self.logins:
             operator = Operator(self.server.url, self.server.longpolling_url, self.server.db, login, password,
-                                self.to_operator)
+                                self.to_operator, self.app["announced"])
             self.operators.append(await operator.start())
         # operators are online once their first poll updated their presence
         await self.wait_operators_online()
         return self
 
     async def wait_operators_online(self, timeout=20):
-        """Until the channel counts every benchmark operator as available (and the widget agrees)."""
+        """Until every benchmark operator is online (his bus presence, which both apps read to find an
+        available operator) and the widget's init says an operator is available."""
         deadline = time.monotonic() + timeout
+        partners = [operator.partner_id for operator in self.operators]
         while time.monotonic() < deadline:
-            channel = await self.operators[0].call_kw(
-                "livechat.channel", "read", [[self.channel_id], ["available_operator_count"]])
-            if channel[0]["available_operator_count"] >= len(self.operators):
-                config = await self.visitor().init()
+            statuses = await self.operators[0].call_kw("res.partner", "read", [partners, ["im_status"]])
+            if all(status["im_status"] == "online" for status in statuses):
+                visitor = self.visitor()
+                try:
+                    config = await visitor.init()
+                finally:
+                    await visitor.close()
                 if config.get("available"):
                     return
             await asyncio.sleep(0.2)
         raise ScenarioError("the operators are not online after %d s" % timeout)
 
     def visitor(self):
-        return Visitor(self.client, self.server.url, self.channel_id, self.page_url, self.to_visitor)
+        # this addon's visitor polls where init tells him; Odoo's app polls /longpolling/* on the server,
+        # which a reverse proxy sends to the gevent port in prefork
+        extra = {"longpolling_url": self.server.longpolling_url} if self.app["longpolling"] else {}
+        return self.app["visitor"](http_client(VISITOR_CONNECTIONS), self.server.url, self.channel_id,
+                                   self.page_url, self.to_visitor, **extra)
+
+    async def cpu(self):
+        """A CPU snapshot of the server and PostgreSQL (None without a meter)."""
+        if self.meter is None:
+            return None
+        return await asyncio.get_running_loop().run_in_executor(None, self.meter.snapshot, self.server)
+
+    def cpu_spent(self, before, after):
+        return self.meter.delta(before, after) if before and after else None
 
     def start_polling(self, visitor):
         task = visitor.start_polling()
@@ -74,7 +102,6 @@ class Bench:
         await asyncio.gather(*list(self.poll_tasks), return_exceptions=True)
         for operator in self.operators:
             await operator.stop()
-        await self.client.aclose()
 
     # ------------------------------------------------------------------ helpers
     async def open_visitors(self, count, concurrency=SETUP_CONCURRENCY, poll=False):
@@ -97,10 +124,13 @@ class Bench:
 
         async def leave_one(visitor):
             async with gate:
-                if visitor.poll_task:
-                    await visitor.stop_polling()
-                else:
-                    await visitor.leave()
+                try:
+                    if visitor.poll_task:
+                        await visitor.stop_polling()
+                    else:
+                        await visitor.leave()
+                finally:
+                    await visitor.close()
         await asyncio.gather(*[leave_one(visitor) for visitor in visitors], return_exceptions=True)
 
     # ------------------------------------------------------------------ scenarios
@@ -114,6 +144,7 @@ class Bench:
             await visitor.open()
             return time.perf_counter() - started
 
+        cpu_before = await self.cpu()
         started = time.perf_counter()
         if concurrent:
             outcomes = await asyncio.gather(*[one(visitor) for visitor in visitors], return_exceptions=True)
@@ -125,10 +156,11 @@ class Bench:
                 except ScenarioError as error:
                     outcomes.append(error)
         wall = time.perf_counter() - started
-        await self.leave([visitor for visitor in visitors if visitor.token])
+        cpu = self.cpu_spent(cpu_before, await self.cpu())
+        await self.leave(visitors)
         samples = [outcome for outcome in outcomes if isinstance(outcome, float)]
         errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
-        return Measure(samples, wall, errors=errors)
+        return Measure(samples, wall, errors=errors, cpu=cpu)
 
     async def delivery(self, sessions, messages):
         """``sessions`` conversations at once, each sending ``messages`` messages one after the other:
@@ -173,10 +205,12 @@ class Bench:
                 latencies.append(latency)
                 posts.append(post)
 
+        cpu_before = await self.cpu()
         started = time.perf_counter()
         await asyncio.gather(*[talk(visitor, pair) for visitor, pair in zip(visitors, pairs)])
         wall = time.perf_counter() - started
-        return (Measure(latencies, wall, count=len(visitors) * messages, errors=errors),
+        cpu = self.cpu_spent(cpu_before, await self.cpu())
+        return (Measure(latencies, wall, count=len(visitors) * messages, errors=errors, cpu=cpu),
                 Measure(posts, wall))
 
     async def _visitor_says(self, visitor, pair, index):

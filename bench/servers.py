@@ -136,3 +136,45 @@ class OdooServer:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class CpuMeter:
+    """CPU seconds of a server's process tree and of PostgreSQL, read by ``bench/cpu.py`` in the Odoo
+    venv (which has psutil), kept running as a co-process: a snapshot costs a few milliseconds."""
+
+    def __init__(self):
+        self.process = subprocess.Popen(  # pylint: disable=consider-using-with
+            [ODOO_PYTHON, os.path.join(HERE, "cpu.py")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def snapshot(self, server):
+        server.check_alive()
+        self.process.stdin.write("%d %s\n" % (server.process.pid, server.db))
+        self.process.stdin.flush()
+        line = self.process.stdout.readline()
+        if not line:
+            raise ServerError("the CPU meter (bench/cpu.py) exited")
+        snapshot = json.loads(line)
+        times = os.times()
+        snapshot["client"] = times.user + times.system  # the load client (this process)
+        return snapshot
+
+    @staticmethod
+    def delta(before, after):
+        """Seconds spent between two snapshots: {"odoo", "pg_all", "pg_db", "machine", "client"} (see
+        bench/cpu.py; "client" is the benchmark's own process)."""
+        return {
+            "odoo": after["odoo"] - before["odoo"],
+            "pg_all": after["pg_all"] - before["pg_all"],
+            "pg_db": sum(seconds - before["pg_db"].get(pid, 0.0) for pid, seconds in after["pg_db"].items()),
+            "machine": after["machine"] - before["machine"],
+            "client": after["client"] - before["client"],
+        }
+
+    def close(self):
+        if self.process.poll() is None:
+            self.process.stdin.close()
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=5)

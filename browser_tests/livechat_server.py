@@ -23,18 +23,25 @@ def free_port():
 
 
 class OdooServer(object):
-    """``tools/odoo-bin`` in a child process (threaded mode), on ``db``; logs in LIVECHAT_LOGDIR."""
+    """``tools/odoo-bin`` in a child process, on ``db``; logs in LIVECHAT_LOGDIR. Threaded, or with
+    ``workers`` the prefork server and its gevent long-polling process (``longpolling_url``)."""
 
-    def __init__(self, db, name, proxy_mode=False):
-        self.db, self.name, self.proxy_mode = db, name, proxy_mode
+    def __init__(self, db, name, proxy_mode=False, workers=0):
+        self.db, self.name, self.proxy_mode, self.workers = db, name, proxy_mode, workers
         self.process = None
         self.port = None
+        self.longpolling_port = None
         self.starts = 0
         self.logdir = os.environ.get("LIVECHAT_LOGDIR") or os.path.join(CACHE, "logs")
 
     @property
     def url(self):
         return "http://127.0.0.1:%d" % self.port
+
+    @property
+    def longpolling_url(self):
+        """Where ``/longpolling/`` is served: the gevent port in prefork, else the same server."""
+        return "http://127.0.0.1:%d" % self.longpolling_port if self.workers else self.url
 
     def start(self, timeout=90, attempts=3):
         """Start the server and wait until it answers; retried when it stops at start-up (a database
@@ -48,13 +55,14 @@ class OdooServer(object):
                 time.sleep(5)
 
     def _start(self, timeout):
-        self.port = free_port()
+        self.port, self.longpolling_port = free_port(), free_port()
         self.starts += 1
         log = os.path.join(self.logdir, "server-%s-%d.log" % (self.name, self.starts))
         command = [os.path.join(VENV, "bin", "python"), os.path.join(ROOT, "tools", "odoo-bin"),
                    "--addons-path=%s" % ADDONS, "-d", self.db,
                    "--http-interface=127.0.0.1", "--http-port=%d" % self.port,
-                   "--longpolling-port=%d" % free_port(), "--workers=0", "--log-level=info",
+                   "--longpolling-port=%d" % self.longpolling_port, "--workers=%d" % self.workers,
+                   "--log-level=info",
                    # no scheduled actions, a bounded pool: the database server is shared with other tests
                    "--max-cron-threads=0", "--db_maxconn=32", "--logfile=%s" % log]
         if self.proxy_mode:
@@ -70,7 +78,10 @@ class OdooServer(object):
             if self.process.poll() is not None:
                 raise RuntimeError("the server stopped at start-up: see %s" % log)
             try:
-                if httpx.get(self.url + "/web/binary/company_logo", timeout=5).status_code == 200:
+                if httpx.get(self.url + "/web/binary/company_logo", timeout=5).status_code == 200 and (
+                        not self.workers or httpx.post(  # the long-polling process loads the database
+                            self.longpolling_url + "/web/webclient/version_info", timeout=30,
+                            json={"jsonrpc": "2.0", "method": "call", "params": {}}).status_code == 200):
                     return self
             except httpx.HTTPError:
                 pass

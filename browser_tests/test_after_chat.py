@@ -185,6 +185,9 @@ def test_canned_response_in_the_operator_composer(admin_page, odoo, page_errors)
     composer.type("Hi :pati", delay=50)
     suggestion = page.locator(".o_mention_proposition:has-text('patience')")
     suggestion.wait_for()
+    # the list of an earlier keystroke (":" lists every response) may still show: wait for ":pati"'s
+    page.wait_for_function("""() => [...document.querySelectorAll('.o_mention_proposition')]
+        .every((proposition) => proposition.textContent.includes('patience'))""", timeout=15000)
     assert "Thank you for your patience!" in suggestion.inner_text()
     composer.press("Enter")
     assert composer.input_value() == "Hi Thank you for your patience! "

@@ -3,6 +3,4 @@ from . import chatbot
 from . import widget
 from . import livechat_page_visit
 from . import after_chat
-from . import cookie_policy
-from . import plain_json
 from . import website_dashboard

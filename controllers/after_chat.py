@@ -4,9 +4,8 @@ from odoo.http import request
 
 from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param, visitor_session
 
-URL_MAX_LENGTH = 2048
-EMAIL_MAX_LENGTH = 254
-TZ_MAX_LENGTH = 64
+# What the visitor sends is capped and checked once, by the models (models/livechat_input.py): a comment
+# is cut, an e-mail address or an offline message over its cap is refused with a readable message.
 
 
 class LivechatAfterChat(http.Controller):
@@ -16,9 +15,9 @@ class LivechatAfterChat(http.Controller):
     def session_rate(self, data):
         """The visitor rates the conversation: happy, neutral or unhappy, with an optional comment."""
         session = visitor_session(data)
-        check_rate("rate", session.id, "livechat.rate_limit_rate", 10)
+        check_rate("rate", session.id)
         rating = str_param(data, "rating", 16, required=True)
-        comment = str_param(data, "comment", 4000)
+        comment = str_param(data, "comment")
         session._rate(rating, comment)
         return json_response({"rating": session.rating, "message": _("Thank you for your feedback!")})
 
@@ -27,12 +26,12 @@ class LivechatAfterChat(http.Controller):
     def session_transcript(self, data):
         """E-mail the conversation to the address the visitor gives (queued in Odoo's mail queue)."""
         session = visitor_session(data)
-        email = str_param(data, "email", EMAIL_MAX_LENGTH + 1, required=True)
+        email = str_param(data, "email", required=True)
         email = session._check_transcript_email(email)
-        check_rate("transcript", session.id, "livechat.rate_limit_transcript", 3)
         # the address is the visitor's own choice: one address cannot make the server send many e-mails
-        check_rate("transcript_ip", request.httprequest.remote_addr, "livechat.rate_limit_transcript_per_ip", 10)
-        session._send_transcript(email, tz=str_param(data, "tz", TZ_MAX_LENGTH) or None)
+        check_rate("transcript", session.id, transcript_ip=request.httprequest.remote_addr)
+        # the time zone is one of pytz's names, or UTC
+        session._send_transcript(email, tz=str_param(data, "tz") or None)
         return json_response({"email": email, "message": _("The conversation will be sent to %s.") % email})
 
     @http.route("/livechat/api/offline/send", **PUBLIC_API)
@@ -44,14 +43,14 @@ class LivechatAfterChat(http.Controller):
         if not channel or not channel.active or not channel.offline_form_enabled:
             raise ApiError(404, "channel_not_found", _("This chat channel does not take messages."))
         remote_addr = request.httprequest.remote_addr
-        check_rate("offline", remote_addr, "livechat.rate_limit_offline", 5)
+        check_rate("offline", remote_addr)
         request.env["livechat.offline.message"]._create_from_visitor(
             channel,
-            name=str_param(data, "name", 1000),
-            email=str_param(data, "email", EMAIL_MAX_LENGTH + 1),
-            message=str_param(data, "message", 8000),
-            page_url=str_param(data, "url", URL_MAX_LENGTH),
+            name=str_param(data, "name"),
+            email=str_param(data, "email"),
+            message=str_param(data, "message"),
+            page_url=str_param(data, "url"),
             country=request.env["livechat.geoip"]._country(remote_addr),
-            visitor_uid=str_param(data, "visitor_uid", 64),
+            visitor_uid=str_param(data, "visitor_uid"),
         )
         return json_response({"message": _("Thank you! We received your message and will answer you by e-mail.")})

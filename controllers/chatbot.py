@@ -32,8 +32,7 @@ class LivechatChatbot(http.Controller):
         if not answer:
             raise ApiError(400, "invalid_answer", _("This answer does not exist any more."))
         # a click posts the answer as the visitor's message: the limits of posting apply
-        check_rate("post", session.id, "livechat.rate_limit_post", 60)
-        check_rate("post_ip", request.httprequest.remote_addr, "livechat.rate_limit_post_per_ip", 240)
+        check_rate("post", session.id, post_ip=request.httprequest.remote_addr)
         session._chatbot_select_answer(answer)
         return json_response({"chatbot": session._chatbot_info()})
 

@@ -187,7 +187,9 @@ def int_param(data, key, required=True):
     return value
 
 
-def str_param(data, key, max_length, required=False):
+def str_param(data, key, max_length=None, required=False):
+    """The text ``key`` of the request body ('' when missing), cut at ``max_length`` when given: the
+    caps of ``models/livechat_input.py``, applied once, where the input is stored or used."""
     value = data.get(key)
     if value is None or value == "":
         if required:
@@ -195,7 +197,7 @@ def str_param(data, key, max_length, required=False):
         return ""
     if not isinstance(value, str):
         raise ApiError(400, "invalid_%s" % key, _("The parameter %s must be text.") % key)
-    return value[:max_length]
+    return value[:max_length] if max_length else value
 
 
 def rate_limited(wait, repeated=False):
@@ -211,23 +213,28 @@ def rate_limited(wait, repeated=False):
                     hold_back=min(wait, HOLD_BACK_SECONDS) if repeated else 0)
 
 
-def check_rate(kind, key, param, default):
-    """HTTP 429 with Retry-After when ``key`` (an IP, a session) went over the limit ``param`` per minute.
+def check_rate(kind, key, **more):
+    """HTTP 429 with Retry-After when ``key`` (an IP, a session id) went over the limit of ``kind``
+    (a row of ``livechat_rate_limit.RATE_LIMITS``: its parameter and default live there only).
 
-    Counted in the database (livechat.rate.limit), shared by every worker of the server. The count
-    is committed at once: call this before the handler writes anything. A key this process refused
-    a moment ago is refused again at once, without database work.
+    ``more``: the request's other limits, ``kind=key``, checked after this one in the same
+    transaction (``check_rate("post", session.id, post_ip=address)``). Counted in the database
+    (livechat.rate.limit), shared by every worker of the server. The count is committed at once:
+    call this before the handler writes anything. A key this process refused a moment ago is
+    refused again at once, without database work.
     """
-    check_recent_refusal(kind, key, param, default)
-    wait = request.env["livechat.rate.limit"].sudo()._check_rate(kind, str(key), param, default)
+    checks = [(kind, key)] + list(more.items())
+    for check_kind, check_key in checks:
+        check_recent_refusal(check_kind, check_key)
+    wait = request.env["livechat.rate.limit"].sudo()._check_rate(checks)
     if wait:
         raise rate_limited(wait)
 
 
-def check_recent_refusal(kind, key, param, default):
+def check_recent_refusal(kind, key):
     """HTTP 429 (held back a moment), without any database work, when this process refused ``key``
     a moment ago. ``check_rate`` starts with it; a route may also call it before its lookups."""
-    wait = request.env["livechat.rate.limit"].sudo()._recently_refused(kind, str(key), param, default)
+    wait = request.env["livechat.rate.limit"].sudo()._recently_refused(kind, str(key))
     if wait:
         raise rate_limited(wait, repeated=True)
 

@@ -12,7 +12,7 @@ class LivechatPageVisitApi(http.Controller):
     def session_page(self, data):
         """The visitor opened a page (``url``): the operator sees it among the pages visited."""
         session = visitor_session(data, open_only=True)
-        check_rate("page", session.id, "livechat.rate_limit_page", 60)
+        check_rate("page", session.id)
         try:
             recorded = session._record_page_visit(data.get("url"))
         except ValidationError as error:

@@ -13,11 +13,10 @@ from odoo.tools import config
 
 from odoo.addons.bus.models.bus import dispatch
 
-from ..models.livechat_session import MESSAGE_MAX_LENGTH
+from ..models.livechat_input import MESSAGE_MAX_LENGTH, URL_MAX_LENGTH
 from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param, visitor_session
 
 POLL_PATH = "/longpolling/livechat/poll"
-URL_MAX_LENGTH = 2048
 
 
 class LivechatApi(http.Controller):
@@ -63,7 +62,7 @@ class LivechatApi(http.Controller):
     @json_api
     def init(self, data):
         """How the widget shows on a page: rule for the page and the visitor's country, texts, colours."""
-        check_rate("init", self._remote_addr(), "livechat.rate_limit_init", 300)
+        check_rate("init", self._remote_addr())
         channel = self._channel(data)
         url = str_param(data, "url", URL_MAX_LENGTH)
         country_code = request.env["livechat.geoip"]._country_code(self._remote_addr())
@@ -75,10 +74,11 @@ class LivechatApi(http.Controller):
     @json_api
     def session_open(self, data):
         """Start a conversation with an available operator, or say that nobody is available."""
-        check_rate("open", self._remote_addr(), "livechat.rate_limit_open", 60)
+        check_rate("open", self._remote_addr())
         channel = self._channel(data)
-        url = str_param(data, "url", URL_MAX_LENGTH)
-        visitor_name = str_param(data, "visitor_name", 64).strip()
+        # the visitor's name, browser id, page and user agent are cleaned and cut by the model (livechat_input)
+        url = str_param(data, "url")
+        visitor_name = str_param(data, "visitor_name").strip()
         if not visitor_name and request.session.uid and not request.env.user._is_public():
             visitor_name = request.env.user.name
         geoip = request.env["livechat.geoip"]
@@ -86,15 +86,15 @@ class LivechatApi(http.Controller):
         rule = request.env["livechat.channel.rule"].match_rule(channel, self._path_of(url), country.code)
         session = request.env["livechat.session"]._open_for_visitor(
             channel, page_url=url, visitor_name=visitor_name,
-            visitor_uid=str_param(data, "visitor_uid", 64),
-            country=country, user_agent=(request.httprequest.user_agent.string or "")[:512], rule=rule)
+            visitor_uid=str_param(data, "visitor_uid"),
+            country=country, user_agent=request.httprequest.user_agent.string or "", rule=rule)
         if not session:
             return json_response({
                 "available": False,
                 "message": _("Sorry, no one is available to chat right now. Please try again later."),
             })
         result = session._visitor_info()
-        # a chatbot may already have spoken: the widget shows it (chatbot, issue 6)
+        # a chatbot may already have spoken: the widget shows what it said
         result.update(available=True, messages=session._history(), cursor=session._bus_cursor())
         return json_response(result)
 
@@ -111,17 +111,16 @@ class LivechatApi(http.Controller):
             raise ApiError(413, "message_too_long", _(
                 "Your message is too long: %(length)d characters, at most %(max)d. Please shorten it.")
                 % {"length": len(body), "max": MESSAGE_MAX_LENGTH})
-        check_rate("post", session.id, "livechat.rate_limit_post", 60)
-        check_rate("post_ip", self._remote_addr(), "livechat.rate_limit_post_per_ip", 240)
-        message = session._post_visitor_message(body)
-        return json_response({"message": session._message_payload(message)})
+        check_rate("post", session.id, post_ip=self._remote_addr())
+        # the same payload as the ``message`` event on the bus: the widget shows the message once, by id
+        return json_response({"message": session._post_visitor_message(body)})
 
     @http.route("/livechat/api/session/history", **PUBLIC_API)
     @json_api
     def session_history(self, data):
         """The conversation so far (or after ``after_id``), with the bus cursor to poll from."""
         session = visitor_session(data)
-        check_rate("history", session.id, "livechat.rate_limit_history", 60)
+        check_rate("history", session.id)
         after_id = int_param(data, "after_id", required=False) or 0
         cursor = session._bus_cursor()
         result = session._visitor_info()
@@ -133,8 +132,8 @@ class LivechatApi(http.Controller):
     def session_leave(self, data):
         """The visitor closes the chat: the session ends and the operator is told."""
         session = visitor_session(data)
-        check_rate("leave", session.id, "livechat.rate_limit_leave", 10)
-        session._close_by_visitor()
+        check_rate("leave", session.id)
+        session._end("visitor")
         return json_response({"state": "closed"})
 
     @http.route(POLL_PATH, **PUBLIC_API)
@@ -142,9 +141,9 @@ class LivechatApi(http.Controller):
     def poll(self, data):
         """Wait (up to ~50 s) for events of the visitor's session on Odoo's bus."""
         # per address before the token lookup; per session after it (an unknown token counts nothing)
-        check_rate("poll_ip", self._remote_addr(), "livechat.rate_limit_poll_per_ip", 600)
+        check_rate("poll_ip", self._remote_addr())
         session = visitor_session(data)
-        check_rate("poll", session.id, "livechat.rate_limit_poll", 120)
+        check_rate("poll", session.id)
         last = int_param(data, "last", required=False) or 0
         channel = session._bus_channel()
         if request.registry.in_test_mode():

@@ -12,11 +12,10 @@ Odoo 11's bus loses notifications in two ways, and pays a new PostgreSQL connect
   their commit: a long transaction elsewhere never makes a chat wait.
 * **Query, then listen.** ``ImDispatch.poll`` reads the bus, then registers its wake-up: a
   notification committed in between wakes nobody and waits for the 50 s timeout. The wake-up is
-  registered before the read (``_poll_listening_first``).
+  registered before the read: a patch of Odoo's dispatcher, ``patches/bus_dispatch_poll.py``.
 * Every commit that wrote notifications opened a new connection to the ``postgres`` database for
   its ``NOTIFY`` (Odoo keeps no pool for it); one connection per process is kept instead.
 """
-import contextlib
 import logging
 import os
 import random
@@ -105,42 +104,3 @@ class BusBus(models.Model):
     def _livechat_sendmany(self, notifications):
         """``sendmany`` in the order of live chat notifications (see the module's docstring)."""
         return self.with_context(livechat_bus_ordered=True).sendmany(notifications)
-
-
-def _poll_listening_first(self, dbname, channels, last, options=None, timeout=odoo_bus.TIMEOUT):
-    """``ImDispatch.poll`` that registers its wake-up before reading the bus: none is missed."""
-    options = options or {}
-    if not odoo.evented:
-        current = threading.current_thread()
-        current._daemonic = True  # don't hold Ctrl-C for a long-poll
-        current.name = "openerp.longpolling.request.%s" % current.ident
-    registry = odoo.registry(dbname)
-
-    def read(force_status=False):
-        with registry.cursor() as cr:
-            return api.Environment(cr, odoo.SUPERUSER_ID, {})["bus.bus"].poll(
-                channels, last, options, force_status=force_status)
-
-    if options.get("peek"):
-        return dict(notifications=read(), channels=channels)
-    if not self.started:
-        self.start()
-    event = self.Event()
-    keys = [odoo_bus.hashable(channel) for channel in channels]
-    for key in keys:
-        self.channels.setdefault(key, []).append(event)
-    try:
-        notifications = read()
-        if not notifications:
-            event.wait(timeout=timeout)
-            notifications = read(force_status=True)
-        return notifications
-    finally:
-        for key in keys:
-            waiting = self.channels.get(key) or []
-            # the dispatcher may take the list meanwhile: remove only what is still there
-            with contextlib.suppress(ValueError):
-                waiting.remove(event)
-
-
-odoo_bus.ImDispatch.poll = _poll_listening_first

@@ -1,7 +1,7 @@
 from odoo import _, api, models
 from odoo.exceptions import ValidationError
 
-from .livechat_operator_presence import INACTIVITY_PARAM
+from .livechat_channel_presence import INACTIVITY_PARAM
 
 
 class IrConfigParameter(models.Model):

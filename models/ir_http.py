@@ -1,14 +1,20 @@
 from odoo import models
-from odoo.http import HttpRequest, request
+from odoo.http import request
 
-# Routes of the visitor API: plain JSON in and out, whatever the Content-Type.
-PLAIN_JSON_PREFIXES = ("/livechat/api/", "/longpolling/livechat/")
+from ..patches.http_get_request import PLAIN_JSON_PREFIXES, as_plain_request
 
 
 class IrHttp(models.AbstractModel):
-    """Odoo 11 turns every ``application/json`` request into JSON-RPC before routing; the live chat
-    API takes plain JSON bodies (as ``text/plain`` or ``application/json``), so its requests are
-    handed to its ``type='http'`` routes as the plain HTTP requests they are."""
+    """The visitor API's requests reach its ``type='http'`` routes as the plain HTTP requests they are.
+
+    Odoo 11 turns every ``application/json`` request into JSON-RPC before routing. The patch of
+    ``Root.get_request`` (``patches/http_get_request.py``) builds the visitor API's requests as
+    plain ones from the start; this override turns into a plain request what still comes as
+    JSON-RPC: a ``?jsonp=`` call, or a request built in a process before the patch was applied
+    there (the one that loads this database's registry in a long-polling process).
+
+    Not a patch of Odoo: ``ir.http._dispatch`` is Odoo's per-database extension point, active only
+    on a database with Live Chat. Drop it with the patch."""
 
     _inherit = "ir.http"
 
@@ -16,6 +22,5 @@ class IrHttp(models.AbstractModel):
     def _dispatch(cls):
         current = request._get_current_object()
         if current._request_type == "json" and current.httprequest.path.startswith(PLAIN_JSON_PREFIXES):
-            current.__class__ = HttpRequest
-            current.params = {}
+            as_plain_request(current)
         return super(IrHttp, cls)._dispatch()

@@ -158,8 +158,3 @@ class LivechatChannel(models.Model):
         self._check_can_read()
         self.sudo().write({"user_ids": [(3, self.env.uid)]})
         return True
-
-    def _get_available_operators(self):
-        """Operators who can take a new conversation now: online, i.e. active in Odoo in the last 30 minutes."""
-        self.ensure_one()
-        return self.sudo().user_ids.filtered(lambda user: user.im_status == "online")

@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import _, fields, models
 
 
 class LivechatChannel(models.Model):
@@ -39,19 +39,3 @@ class LivechatChannel(models.Model):
             "send_label": _("Send"),
             "sent_text": _("Thank you! We received your message and will answer you by e-mail."),
         }
-
-
-class LivechatSession(models.Model):
-    """The widget learns whether to offer the offline form on the page."""
-
-    _inherit = "livechat.session"
-
-    @api.model
-    def _widget_init(self, channel, url_path, country_code=None):
-        result = super(LivechatSession, self)._widget_init(channel, url_path, country_code)
-        offline_form = channel.sudo()._offline_form_info()
-        result["offline_form"] = offline_form
-        if offline_form and result["action"] != "hide_button" and not result["available"] \
-                and not result.get("chatbot"):
-            result["show_button"] = True
-        return result

@@ -32,6 +32,8 @@ def compile_url_regex(pattern):
             _compiled.clear()
         _compiled[pattern] = program
     return program
+
+
 DEFAULT_AUTO_POPUP_TIMER = 5
 
 

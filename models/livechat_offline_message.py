@@ -1,24 +1,14 @@
 from email.utils import formataddr
-from urllib.parse import urlsplit
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tools import plaintext2html, single_email_re
+from odoo.tools import plaintext2html
 
-NAME_MAX_LENGTH = 100
-EMAIL_MAX_LENGTH = 254
-MESSAGE_MAX_LENGTH = 4000
+from .livechat_input import (EMAIL_MAX_LENGTH, OFFLINE_MESSAGE_MAX_LENGTH, OFFLINE_NAME_MAX_LENGTH, clean_offline,
+                             is_email, is_web_url)
+
 # what users may write on an offline message (mail.thread's message_* fields besides)
 USER_WRITABLE_FIELDS = {"state", "user_id"}
-
-
-def is_web_url(url):
-    """True for an http(s) address: the backend shows the page as a link, never a script URL."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 class LivechatOfflineMessage(models.Model):
@@ -50,18 +40,19 @@ class LivechatOfflineMessage(models.Model):
         for record in self:
             if not (record.name or "").strip():
                 raise ValidationError(_("Please enter your name."))
-            if len(record.name) > NAME_MAX_LENGTH:
-                raise ValidationError(_("Your name is too long: at most %d characters.") % NAME_MAX_LENGTH)
+            if len(record.name) > OFFLINE_NAME_MAX_LENGTH:
+                raise ValidationError(_("Your name is too long: at most %d characters.") % OFFLINE_NAME_MAX_LENGTH)
             email = (record.email or "").strip()
             if not email:
                 raise ValidationError(_("Please enter your e-mail address, so that we can answer you."))
-            if len(email) > EMAIL_MAX_LENGTH or not single_email_re.match(email):
+            if not is_email(email):
                 raise ValidationError(_('"%s" is not a valid e-mail address (for example name@example.com).')
                                       % email[:EMAIL_MAX_LENGTH])
             if not (record.message or "").strip():
                 raise ValidationError(_("Please write your message."))
-            if len(record.message) > MESSAGE_MAX_LENGTH:
-                raise ValidationError(_("Your message is too long: at most %d characters.") % MESSAGE_MAX_LENGTH)
+            if len(record.message) > OFFLINE_MESSAGE_MAX_LENGTH:
+                raise ValidationError(_("Your message is too long: at most %d characters.")
+                                      % OFFLINE_MESSAGE_MAX_LENGTH)
 
     @api.constrains("page_url")
     def _check_page_url(self):
@@ -71,7 +62,12 @@ class LivechatOfflineMessage(models.Model):
 
     @api.model
     def _create_from_visitor(self, channel, name, email, message, page_url=None, country=None, visitor_uid=None):
-        """Record a visitor's offline message and notify the channel's operators. Returns it (sudo)."""
+        """Record a visitor's offline message and notify the channel's operators. Returns it (sudo).
+
+        What the visitor sent is cleaned first (``livechat_input``); the caps are checked on the record."""
+        visitor = clean_offline({"name": name, "message": message, "page_url": page_url, "visitor_uid": visitor_uid})
+        name, message, page_url, visitor_uid = (visitor["name"], visitor["message"], visitor["page_url"],
+                                                visitor["visitor_uid"])
         record = self.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True).create({
             "channel_id": channel.id,
             "name": (name or "").strip(),

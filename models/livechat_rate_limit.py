@@ -19,7 +19,12 @@ the database secret: no IP address is stored.
 Once the database has refused a key, this process remembers it until the Retry-After it gave
 (bounded, thread-safe), and refuses the key's next requests before any database work: a flood
 from one address costs little more than the answers it gets.
+
+Every limit is a row of ``RATE_LIMITS``: the routes name a kind, never a parameter or a default.
+The data file (``data/livechat_security_data.xml``) and the README's table repeat the table for
+the administrator; ``tests/test_rate_limit_table.py`` fails when one of them differs.
 """
+import collections
 import hashlib
 import math
 import threading
@@ -31,6 +36,26 @@ WINDOW_SECONDS = 60
 KEEP_BUCKETS = 2
 BLOCKED_MAX_KEYS = 10000
 EPSILON = 1e-6  # seconds or requests: float rounding never refuses a retry at its Retry-After
+
+RateLimit = collections.namedtuple("RateLimit", "param default period per")
+# kind of request -> the system parameter of its limit, the limit when the parameter is unset (0 =
+# no limit), the period it is counted over (seconds: the sliding window) and what is counted: the
+# request's IP address (``address``) or the visitor's session (``session``).
+RATE_LIMITS = collections.OrderedDict([
+    ("init", RateLimit("livechat.rate_limit_init", 300, WINDOW_SECONDS, "address")),
+    ("open", RateLimit("livechat.rate_limit_open", 60, WINDOW_SECONDS, "address")),
+    ("post", RateLimit("livechat.rate_limit_post", 60, WINDOW_SECONDS, "session")),
+    ("post_ip", RateLimit("livechat.rate_limit_post_per_ip", 240, WINDOW_SECONDS, "address")),
+    ("poll", RateLimit("livechat.rate_limit_poll", 120, WINDOW_SECONDS, "session")),
+    ("poll_ip", RateLimit("livechat.rate_limit_poll_per_ip", 600, WINDOW_SECONDS, "address")),
+    ("history", RateLimit("livechat.rate_limit_history", 60, WINDOW_SECONDS, "session")),
+    ("leave", RateLimit("livechat.rate_limit_leave", 10, WINDOW_SECONDS, "session")),
+    ("page", RateLimit("livechat.rate_limit_page", 60, WINDOW_SECONDS, "session")),
+    ("rate", RateLimit("livechat.rate_limit_rate", 10, WINDOW_SECONDS, "session")),
+    ("transcript", RateLimit("livechat.rate_limit_transcript", 3, WINDOW_SECONDS, "session")),
+    ("transcript_ip", RateLimit("livechat.rate_limit_transcript_per_ip", 10, WINDOW_SECONDS, "address")),
+    ("offline", RateLimit("livechat.rate_limit_offline", 5, WINDOW_SECONDS, "address")),
+])
 
 
 def burst_size(limit):
@@ -139,6 +164,12 @@ class LivechatRateLimit(models.Model):
             return default
 
     @api.model
+    def _limit_of(self, kind):
+        """Requests per minute allowed for ``kind`` (a key of ``RATE_LIMITS``); 0 means no limit."""
+        rate_limit = RATE_LIMITS[kind]
+        return self._limit(rate_limit.param, rate_limit.default)
+
+    @api.model
     def _hash_key(self, kind, key):
         secret = self.env["ir.config_parameter"].sudo().get_param("database.secret", "")
         return hashlib.sha256(("%s\x00%s\x00%s" % (secret, kind, key)).encode("utf-8")).hexdigest()[:40]
@@ -151,11 +182,24 @@ class LivechatRateLimit(models.Model):
         ``isolated``: commit the current transaction, then count in a READ COMMITTED transaction of
         its own, committed at once without waiting for the disk; else count in the current one.
         """
-        if limit <= 0:
-            return 0
+        return self._hits([(kind, key, limit)], now=now, isolated=isolated)[0]
+
+    @api.model
+    def _hits(self, checks, now=None, isolated=False):
+        """Count one request against each ``(kind, key, limit)`` of ``checks``, in order, in one
+        transaction (see ``_hit``), up to the first that refuses it: a refused request is not
+        counted against the limits after it, as if they had been checked one after the other.
+
+        Returns ``(wait, index)``: the seconds to wait and the index of the refusing check, or
+        ``(0, None)``.
+        """
+        checks = [(kind, key, limit) for kind, key, limit in checks if limit > 0]
+        if not checks:
+            return 0, None
         now = time.time() if now is None else now
         bucket = int(now // WINDOW_SECONDS)
-        params = {"key": self._hash_key(kind, key), "bucket": bucket, "now": now}  # may read: before the commit
+        # the keys' hashes read the database secret: before the commit
+        params = [{"key": self._hash_key(kind, key), "bucket": bucket, "now": now} for kind, key, _l in checks]
         settings = ""
         cr = self.env.cr
         if isolated:
@@ -163,59 +207,71 @@ class LivechatRateLimit(models.Model):
             # the test cursor is one transaction with savepoints: its isolation cannot change
             if not self.env.registry.in_test_mode():
                 settings = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF; "
-        # one round trip: the settings of the transaction and the counter
-        cr.execute(settings + """
-            WITH hit AS (
-                INSERT INTO livechat_rate_limit (key, bucket, hits, started)
-                VALUES (%(key)s, %(bucket)s, 1, %(now)s)
-                ON CONFLICT (key, bucket) DO UPDATE SET hits = livechat_rate_limit.hits + 1
-                RETURNING hits, started
-            )
-            SELECT (SELECT hits FROM hit), (SELECT started FROM hit),
-                   COALESCE((SELECT hits FROM livechat_rate_limit
-                              WHERE key = %(key)s AND bucket = %(bucket)s - 1), 0)
-        """, params)
-        current, started, previous = cr.fetchone()
+        wait, refusing = 0, None
+        elapsed = now - bucket * WINDOW_SECONDS
+        for index, (_kind, _key, limit) in enumerate(checks):
+            # one round trip: the settings of the transaction (first check only) and the counter
+            cr.execute((settings if index == 0 else "") + """
+                WITH hit AS (
+                    INSERT INTO livechat_rate_limit (key, bucket, hits, started)
+                    VALUES (%(key)s, %(bucket)s, 1, %(now)s)
+                    ON CONFLICT (key, bucket) DO UPDATE SET hits = livechat_rate_limit.hits + 1
+                    RETURNING hits, started
+                )
+                SELECT (SELECT hits FROM hit), (SELECT started FROM hit),
+                       COALESCE((SELECT hits FROM livechat_rate_limit
+                                  WHERE key = %(key)s AND bucket = %(bucket)s - 1), 0)
+            """, params[index])
+            current, started, previous = cr.fetchone()
+            since = now - (started if started is not None else bucket * WINDOW_SECONDS)
+            if _refused(limit, current, previous, elapsed, since):
+                wait = max(1, int(math.ceil(_retry_after(limit, current, previous, elapsed, since) - EPSILON)))
+                refusing = index
+                break
         if isolated:
             cr.commit()  # pylint: disable=invalid-commit
-        elapsed = now - bucket * WINDOW_SECONDS
-        since = now - (started if started is not None else bucket * WINDOW_SECONDS)
-        if _refused(limit, current, previous, elapsed, since):
-            return max(1, int(math.ceil(_retry_after(limit, current, previous, elapsed, since) - EPSILON)))
-        return 0
+        return wait, refusing
 
     @api.model
     def _blocked_key(self, kind, key):
         return (self.env.cr.dbname, kind, key)
 
     @api.model
-    def _recently_refused(self, kind, key, param, default):
-        """Seconds to wait when this process refused ``key`` a moment ago, else 0. No database work."""
-        limit = self._limit(param, default)
+    def _recently_refused(self, kind, key):
+        """Seconds to wait when this process refused ``key`` for ``kind`` a moment ago, else 0. No
+        database work."""
+        limit = self._limit_of(kind)
         if limit <= 0:
             return 0
         return BLOCKED.wait(self._blocked_key(kind, key), limit, time.time())
 
     @api.model
-    def _check_rate(self, kind, key, param, default):
-        """Count one request of ``kind`` (open, post...) from ``key`` (an IP address, a session).
+    def _check_rate(self, checks):
+        """Count one request against the limits ``checks``: ``(kind, key)`` pairs, a kind of
+        ``RATE_LIMITS`` and what it counts (an IP address, a session id), in the order they are
+        checked.
 
-        The limit per minute is the system parameter ``param`` (``default`` when unset; 0: no limit).
         Returns 0 when the request is allowed, else the seconds the client should wait (HTTP
         Retry-After). Commits the current transaction: call it before anything else is written.
-        A key refused a moment ago is refused again from memory, without being counted.
+        The counters are updated in one short transaction, up to the first refusal (``_hits``). A
+        key refused a moment ago is refused again from memory, before anything is counted.
         """
-        limit = self._limit(param, default)
-        if limit <= 0:
-            return 0
-        blocked_key = self._blocked_key(kind, key)
-        wait = BLOCKED.wait(blocked_key, limit, time.time())
+        now = time.time()
+        counted = []
+        for kind, key in checks:
+            key = str(key)
+            limit = self._limit_of(kind)
+            if limit <= 0:
+                continue
+            wait = BLOCKED.wait(self._blocked_key(kind, key), limit, now)
+            if wait:
+                return wait
+            counted.append((kind, key, limit))
+        wait, refusing = self._hits(counted, isolated=True)
         if wait:
-            return wait
-        wait = self._hit(kind, key, limit, isolated=True)
-        if wait:
+            kind, key, limit = counted[refusing]
             now = time.time()
-            BLOCKED.block(blocked_key, limit, now + wait, now)
+            BLOCKED.block(self._blocked_key(kind, key), limit, now + wait, now)
         return wait
 
     @api.model

@@ -1,4 +1,20 @@
+"""``livechat.session``: one conversation between a website visitor and an operator (or a chatbot).
+
+This file is the session's orchestrator: every step of a conversation is written here once
+(what the widget shows on a page, opening, the first message, posting, ending, what the widget
+learns). The features (chatbot, offline form, rating, transcript, membership of operators, page
+visits, data protection, the operator's side) live in ``livechat_session_<feature>.py`` and
+``livechat_channel_<feature>.py`` and only *add* the methods called here by name; the visitor's
+input is cleaned and capped by ``livechat_input``; the events the widget receives are described in
+``livechat_events``.
+
+A message takes one path: ``_post(text, author, kind)`` stores it (its escaped HTML, once), builds
+the payload the widget shows from the plain text, and sends that payload on the visitor's bus
+channel; the HTTP answer of the visitor's own post is that same payload. A conversation ends one
+way: ``_end(by)``.
+"""
 import random
+import re
 import secrets
 from datetime import timedelta
 
@@ -6,9 +22,12 @@ from lxml import html as lxml_html
 
 from odoo import _, api, fields, models
 from odoo.addons.bus.models.bus import json_dump
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import plaintext2html
 
-MESSAGE_MAX_LENGTH = 4000
+from .livechat_events import CLOSED, bus_event
+from .livechat_input import MESSAGE_MAX_LENGTH, WIDGET_LIMITS, clean_text, clean_visitor, is_web_url
+
 HISTORY_LIMIT = 200
 ABANDONED_AFTER = timedelta(hours=24)
 # an opened chat in which the visitor has not written yet: counts in its operator's load this long,
@@ -16,6 +35,12 @@ ABANDONED_AFTER = timedelta(hours=24)
 UNANSWERED_OPENING_COUNTS = timedelta(minutes=10)
 SILENT_CLOSED_AFTER = timedelta(hours=1)
 BLOCK_TAGS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
+# who writes a message (``_post``): the notices of the conversation ("X left") are notifications
+POST_KINDS = ("visitor", "operator", "bot", "system")
+# who ends a conversation (``_end``)
+END_BY = ("visitor", "operator", "inactivity")
+# line breaks as plaintext2html reads them: two or more (with blanks between) make a paragraph
+LINE_BREAKS = re.compile(r"[\r\n](?:[^\S\r\n]*[\r\n])+[^\S\r\n]*|[\r\n]")
 
 
 def html_to_text(body):
@@ -32,6 +57,13 @@ def html_to_text(body):
         element.tail = "\n" + (element.tail or "")
     lines = [line.strip() for line in root.text_content().splitlines()]
     return "\n".join(lines).strip()
+
+
+def stored_text(text):
+    """``text`` as ``html_to_text(plaintext2html(text))`` gives it back, without the round trip:
+    a new message's payload then equals the one its history gives."""
+    text = LINE_BREAKS.sub("\n", text)
+    return "\n".join(line.strip() for line in text.splitlines()).strip()
 
 
 def utc_iso(value):
@@ -80,6 +112,17 @@ class LivechatSession(models.Model):
         self.ensure_one()
         return (self.env.cr.dbname, "livechat.session", self.sudo().access_token)
 
+    def _send_event(self, kind, payload=None):
+        """Send the event ``kind`` (livechat_events) to the visitor's widget."""
+        self.ensure_one()
+        self.env["bus.bus"].sendone(self._bus_channel(), bus_event(kind, payload))
+
+    @api.constrains("page_url")
+    def _check_page_url(self):
+        # operators may write sessions, and the backend shows the page as a link: never a script URL
+        if any(session.page_url and not is_web_url(session.page_url) for session in self):
+            raise ValidationError(_("The page a chat started on must be an http(s) address."))
+
     # ------------------------------------------------------------------
     # What the widget shows on a page
     # ------------------------------------------------------------------
@@ -89,7 +132,8 @@ class LivechatSession(models.Model):
 
         The rule is the channel's rule for the page and the visitor's country; a channel
         without rules shows its button everywhere, a channel whose rules all miss shows none.
-        No button either when the rule hides it, or when nobody is available and no chatbot applies.
+        No button either when the rule hides it, or when nobody is available, no chatbot
+        applies and the channel has no offline form.
         """
         rule = self.env["livechat.channel.rule"].match_rule(channel, url_path, country_code)
         if rule:
@@ -97,10 +141,9 @@ class LivechatSession(models.Model):
         else:
             action = "hide_button" if channel.sudo().rule_ids else "display_button"
         available = bool(channel._get_available_operators())
-        chatbot = rule.chatbot_script_id if rule else self.env["livechat.chatbot.script"]
-        if chatbot and rule.chatbot_only_if_no_operator and available:
-            chatbot = chatbot.browse()
+        chatbot = self._chatbot_for_rule(channel, rule, available=available)
         channel = channel.sudo()
+        offline_form = channel._offline_form_info()
         return {
             "channel_id": channel.id,
             "channel_name": channel.name,
@@ -108,19 +151,12 @@ class LivechatSession(models.Model):
             "country_code": country_code or None,
             "available": available,
             "action": action,
-            "show_button": action != "hide_button" and (available or bool(chatbot)),
+            "show_button": action != "hide_button" and (available or bool(chatbot) or bool(offline_form)),
             "auto_popup_timer": rule.auto_popup_timer if action == "auto_popup" else 0,
-            "chatbot": {"id": chatbot.id, "name": chatbot.bot_name} if chatbot else None,
+            "chatbot": chatbot._visitor_card() if chatbot else None,
+            "offline_form": offline_form,
             "max_length": MESSAGE_MAX_LENGTH,
-            # every cap the widget applies to what the visitor types (the server checks them again)
-            "limits": {
-                "message": MESSAGE_MAX_LENGTH,
-                "visitor_name": 64,
-                "email": 254,
-                "offline_name": 100,
-                "offline_message": 4000,
-                "rating_comment": 2000,
-            },
+            "limits": dict(WIDGET_LIMITS),
             "lang": self.env.lang or "en_US",
             "colors": {
                 "button-bg": channel.button_background_color or "",
@@ -138,7 +174,7 @@ class LivechatSession(models.Model):
     @api.model
     def _widget_texts(self):
         """The widget's own words, translated here: the widget has no text of its own."""
-        return {
+        texts = {
             "window": _("Live chat"),
             "send": _("Send"),
             "close": _("End the conversation"),
@@ -152,6 +188,10 @@ class LivechatSession(models.Model):
             "reconnecting": _("Connection lost. Reconnecting..."),
             "error": _("Your message could not be sent. Please try again."),
         }
+        texts.update(self._chatbot_widget_texts())
+        texts.update(self._rating_widget_texts())
+        texts.update(self._transcript_widget_texts())
+        return texts
 
     # ------------------------------------------------------------------
     # Opening: operator assignment, conversation, operator notification
@@ -207,33 +247,41 @@ class LivechatSession(models.Model):
     @api.model
     def _open_for_visitor(self, channel, page_url=None, visitor_name=None, visitor_uid=None,
                           country=None, user_agent=None, rule=None):
-        """Open a chat on ``channel`` with an available operator, who is reserved for the visitor.
+        """Open a chat on ``channel``; returns the new session (sudo), or an empty recordset when
+        nobody can answer.
 
-        The conversation itself starts with the visitor's first message (``_start_conversation``):
-        a chat window that opened by itself, or that the visitor closes without writing, never
-        disturbs an operator. Returns the new session (sudo), or an empty recordset when no
-        operator is available.
+        What the visitor sent (name, browser id, page, user agent) is cleaned first. With a chatbot
+        on the rule (or a signed Test link), the bot opens the conversation and talks first.
+        Otherwise an available operator is reserved for the visitor, and the conversation itself
+        starts with the visitor's first message (``_start_conversation``): a chat window that
+        opened by itself, or that the visitor closes without writing, never disturbs an operator.
         """
-        operator = self._select_operator(channel, visitor_uid)
+        visitor = clean_visitor({"page_url": page_url, "visitor_name": visitor_name,
+                                 "visitor_uid": visitor_uid, "user_agent": user_agent})
+        script = self._chatbot_from_test_url(visitor["page_url"]) or self._chatbot_for_rule(channel, rule)
+        if script:
+            session = self._create_chatbot_session(channel, script, dict(visitor, country=country, rule=rule))
+            session._chatbot_run(script._next_step())
+            return session
+        operator = self._select_operator(channel, visitor["visitor_uid"])
         if not operator:
             return self.sudo().browse()
-        name = visitor_name or self.with_context(lang=operator.lang)._next_visitor_name()
-        values = self._visitor_session_values(channel, name, page_url=page_url, visitor_uid=visitor_uid,
-                                              country=country, user_agent=user_agent, rule=rule)
+        name = visitor["visitor_name"] or self.with_context(lang=operator.lang)._next_visitor_name()
+        values = self._visitor_session_values(channel, dict(visitor, visitor_name=name, country=country, rule=rule))
         return self.sudo().create(dict(values, operator_id=operator.id))
 
     @api.model
-    def _visitor_session_values(self, channel, visitor_name, page_url=None, visitor_uid=None, country=None,
-                                user_agent=None, rule=None):
-        """What a new session records of its channel, rule and visitor."""
+    def _visitor_session_values(self, channel, visitor):
+        """What a new session records of its channel, rule and visitor (``visitor``: cleaned values
+        of ``_open_for_visitor``, with ``country`` and ``rule``)."""
         return {
             "channel_id": channel.id,
-            "rule_id": rule.id if rule else False,
-            "visitor_name": visitor_name,
-            "visitor_uid": visitor_uid or False,
-            "country_id": country.id if country else False,
-            "page_url": page_url or False,
-            "user_agent": user_agent or False,
+            "rule_id": visitor["rule"].id if visitor.get("rule") else False,
+            "visitor_name": visitor["visitor_name"],
+            "visitor_uid": visitor.get("visitor_uid") or False,
+            "country_id": visitor["country"].id if visitor.get("country") else False,
+            "page_url": visitor.get("page_url") or False,
+            "user_agent": visitor.get("user_agent") or False,
         }
 
     @api.model
@@ -249,7 +297,12 @@ class LivechatSession(models.Model):
     def _start_conversation(self):
         """The visitor writes for the first time: the conversation (a private mail.channel whose
         member is the operator) is created, and his chat window opens (bottom right)."""
-        for session in self.sudo().filtered(lambda s: not s.mail_channel_id and s.operator_id):
+        starting = self.sudo().filtered(lambda s: not s.mail_channel_id and s.operator_id)
+        if not starting:
+            return True
+        # before the conversation is announced (its notification holds the bus' order lock until commit)
+        self._leave_ended_conversations(starting.mapped("operator_id.partner_id").ids)
+        for session in starting:
             # two first messages at once (a double click): the second waits, then is replayed by Odoo
             self.env.cr.execute("SELECT 1 FROM livechat_session WHERE id = %s FOR UPDATE", (session.id,))
             session.mail_channel_id = self._create_conversation(
@@ -284,22 +337,29 @@ class LivechatSession(models.Model):
     # Messages
     # ------------------------------------------------------------------
     @api.model
-    def _message_payload(self, message):
-        """The compact, plain-text form of a mail.message that the visitor's widget shows."""
-        author = message.author_id
+    def _payload(self, message_id, date, text, author, email_from, message_type):
+        """The compact, plain-text form of a message that the visitor's widget shows (livechat_events)."""
         if author:
             user = author.user_ids[:1]
             author_name = user._livechat_display_name() if user else author.name
         else:
-            author_name = message.email_from or ""
-        return {
-            "id": message.id,
+            author_name = email_from or ""
+        payload = {
+            "id": message_id,
             "author_name": author_name,
-            "body": html_to_text(message.body),
-            "date": utc_iso(message.date),
+            "body": text,
+            "date": utc_iso(date),
             "is_visitor": not author,
-            "kind": "notification" if message.message_type == "notification" else "comment",
+            "kind": "notification" if message_type == "notification" else "comment",
         }
+        payload.update(self._chatbot_author_card(author))
+        return payload
+
+    @api.model
+    def _message_payload(self, message):
+        """The payload of a stored mail.message (history, and posts from Odoo's web client)."""
+        return self._payload(message.id, message.date, html_to_text(message.body), message.author_id,
+                             message.email_from, message.message_type)
 
     def _history(self, after_id=0, limit=HISTORY_LIMIT):
         """Messages of the conversation (oldest first), only those after ``after_id`` if given."""
@@ -316,29 +376,104 @@ class LivechatSession(models.Model):
         messages = self.env["mail.message"].sudo().search(domain, order="id desc", limit=limit)
         return [self._message_payload(message) for message in reversed(messages)]
 
-    def _post_visitor_message(self, body):
-        """Post ``body`` (plain text) on the conversation as the visitor; returns the mail.message."""
-        self.ensure_one()
-        self._start_conversation()
-        return self.mail_channel_id.sudo().with_context(mail_create_nosubscribe=True).message_post(
-            body=plaintext2html(body), author_id=False, email_from=self.visitor_name,
-            message_type="comment", subtype="mail.mt_comment")
+    def _post(self, text, author=None, kind="visitor"):
+        """Post ``text`` (plain text) in the conversation; returns the payload the widget shows.
 
-    def _close_by_visitor(self):
-        """The visitor left: end the session and tell the operator in his chat window."""
-        for session in self.sudo().filtered(lambda s: s.state == "open"):
+        The one way to write in a conversation from the server. ``kind``: 'visitor' (no author:
+        the message is signed with the visitor's name), 'operator' (``author`` defaults to the
+        session's operator), 'bot' (defaults to the chatbot's contact), 'system' (a notice of the
+        conversation, e.g. "X left", by ``author`` or else the visitor). The message is stored once
+        (escaped HTML); the payload is built from ``text`` and sent, as is, to the visitor's widget.
+        """
+        self.ensure_one()
+        if kind not in POST_KINDS:
+            raise ValueError("unknown kind of message %r" % (kind,))
+        session = self.sudo()
+        Partner = self.env["res.partner"].sudo()
+        if kind == "visitor":
+            author = Partner
+        elif kind == "operator":
+            author = author or session.operator_id.partner_id
+        elif kind == "bot":
+            author = author or session.chatbot_script_id.operator_partner_id
+        author = author or Partner
+        text = stored_text(text)
+        email_from = None if author else session.visitor_name
+        message_type = "notification" if kind == "system" else "comment"
+        date = fields.Datetime.now()
+        conversation = session.mail_channel_id
+        values = conversation._livechat_message_values(
+            plaintext2html(text), message_type, author_id=author.id or False, email_from=email_from, date=date)
+        message = conversation._livechat_create_message(values)
+        payload = self._payload(message.id, date, text, author, email_from, message_type)
+        conversation._livechat_notify(message, payload=payload, sessions=session, values=values)
+        return payload
+
+    def _post_visitor_message(self, text):
+        """The visitor writes ``text`` (plain text): cleaned, it starts the conversation if needed,
+        is posted, and answers the chatbot when the bot waits for a typed answer. Returns the payload."""
+        self.ensure_one()
+        text = clean_text(text)
+        if not text.strip():
+            raise UserError(_("Write a message before sending it."))
+        self._start_conversation()
+        payload = self._post(text, kind="visitor")
+        if self.chatbot_state == "running" and self.chatbot_step_id:
+            self._chatbot_receive_text(text)
+        return payload
+
+    # ------------------------------------------------------------------
+    # The end of a conversation
+    # ------------------------------------------------------------------
+    def _end(self, by):
+        """End these sessions (the open ones): ``by`` the 'visitor', the 'operator' or 'inactivity'.
+
+        The one way a conversation ends: the other side reads who left in the conversation, the
+        visitor's widget gets ``closed``, and the operator's web client the session's new state
+        (the operator who left unpins the conversation himself).
+        """
+        if by not in END_BY:
+            raise ValueError("unknown end of a conversation %r" % (by,))
+        sessions = self.sudo().filtered(lambda session: session.state == "open")
+        for session in sessions:
+            if session.mail_channel_id and by != "inactivity":
+                if by == "visitor":
+                    text = session.with_context(lang=session.operator_id.lang)._left_text()
+                    session._post(text, kind="system")
+                else:
+                    session._post(session._operator_left_text(), session.operator_id.partner_id, kind="system")
             session.write({"state": "closed", "end_date": fields.Datetime.now()})
-            if session.mail_channel_id:
-                text = session.with_context(lang=session.operator_id.lang)._left_text()
-                session.mail_channel_id.with_context(mail_create_nosubscribe=True).message_post(
-                    body=plaintext2html(text), author_id=False, email_from=session.visitor_name,
-                    message_type="notification", subtype="mail.mt_comment")
-            self.env["bus.bus"].sendone(session._bus_channel(), {"type": "closed"})
+            session._send_event(CLOSED)
+        if by != "operator":
+            sessions._notify_operator_update()
         return True
 
     def _left_text(self):
         return _("%s left the conversation.") % self.visitor_name
 
+    @api.model
+    def _gc_abandoned_sessions(self):
+        """Close sessions nobody wrote in for a day (visitors who left without closing), and chats
+        opened an hour ago in which the visitor never wrote; operators then leave the conversations
+        ended over an hour ago."""
+        now = fields.Datetime.from_string(fields.Datetime.now())
+        limit = fields.Datetime.to_string(now - ABANDONED_AFTER)
+        self.env.cr.execute("""
+            SELECT s.id FROM livechat_session s
+             WHERE s.state = 'open'
+               AND ((s.mail_channel_id IS NULL AND s.start_date < %s)
+                    OR (s.start_date < %s
+                        AND NOT EXISTS (SELECT 1 FROM mail_message m
+                                         WHERE m.model = 'mail.channel' AND m.res_id = s.mail_channel_id
+                                           AND m.date >= %s)))
+        """, (fields.Datetime.to_string(now - SILENT_CLOSED_AFTER), limit, limit))
+        self.sudo().browse([row[0] for row in self.env.cr.fetchall()])._end("inactivity")
+        self._leave_ended_conversations()
+        return True
+
+    # ------------------------------------------------------------------
+    # What the visitor's widget learns
+    # ------------------------------------------------------------------
     def _bus_cursor(self):
         """Where the visitor's long-poll starts: after the newest notification of his channel.
 
@@ -354,12 +489,17 @@ class LivechatSession(models.Model):
     def _visitor_info(self):
         """What the visitor's widget needs to know about its session."""
         self.ensure_one()
-        return {
+        info = {
             "token": self.sudo().access_token,
             "visitor_name": self.visitor_name,
             "operator_name": self.operator_id._livechat_display_name() if self.operator_id else "",
             "state": self.state,
         }
+        if self.chatbot_script_id:
+            info["chatbot"] = self._chatbot_info()
+            if not self.operator_id:
+                info["operator_name"] = self.chatbot_script_id.bot_name
+        return info
 
     @api.model
     def _find_by_token(self, token):
@@ -367,22 +507,3 @@ class LivechatSession(models.Model):
         if not token or not isinstance(token, str) or len(token) > 128:
             return self.sudo().browse()
         return self.sudo().search([("access_token", "=", token)], limit=1)
-
-    @api.model
-    def _gc_abandoned_sessions(self):
-        """Close sessions nobody wrote in for a day (visitors who left without closing), and chats
-        opened an hour ago in which the visitor never wrote."""
-        now = fields.Datetime.from_string(fields.Datetime.now())
-        limit = fields.Datetime.to_string(now - ABANDONED_AFTER)
-        self.env.cr.execute("""
-            SELECT s.id FROM livechat_session s
-             WHERE s.state = 'open'
-               AND ((s.mail_channel_id IS NULL AND s.start_date < %s)
-                    OR (s.start_date < %s
-                        AND NOT EXISTS (SELECT 1 FROM mail_message m
-                                         WHERE m.model = 'mail.channel' AND m.res_id = s.mail_channel_id
-                                           AND m.date >= %s)))
-        """, (fields.Datetime.to_string(now - SILENT_CLOSED_AFTER), limit, limit))
-        sessions = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
-        sessions.write({"state": "closed", "end_date": fields.Datetime.now()})
-        return True

@@ -4,14 +4,13 @@ from urllib.parse import parse_qs, urlsplit
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import plaintext2html
 
 from .livechat_chatbot_step import INPUT_STEP_TYPES
+from .livechat_events import CHATBOT
+from .livechat_input import CHATBOT_ANSWER_MAX_LENGTH, QUOTE_MAX_LENGTH, is_email
 
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]{2,}$")
 PHONE_RE = re.compile(r"^\+?[0-9 ().\-/]+$")
 PHONE_MIN_DIGITS = 6
-ANSWER_MAX_LENGTH = 1000
 # Steps said in a row without waiting for the visitor, at most (a guard against endless scripts).
 MAX_STEPS_IN_A_ROW = 100
 INPUT_KINDS = {
@@ -20,10 +19,6 @@ INPUT_KINDS = {
     "question_phone": "phone",
     "free_input": "text",
 }
-
-
-def is_valid_email(text):
-    return len(text) <= 254 and bool(EMAIL_RE.match(text))
 
 
 def is_valid_phone(text):
@@ -51,13 +46,16 @@ class LivechatSession(models.Model):
     # Which chatbot, if any, greets the visitor
     # ------------------------------------------------------------------
     @api.model
-    def _chatbot_for_rule(self, channel, rule):
+    def _chatbot_for_rule(self, channel, rule, available=None):
         """The chatbot of ``rule`` if it should talk now: active, with steps, and when the rule says
-        "Enabled only if no operator", only while no operator is available."""
+        "Enabled only if no operator", only while no operator is available (``available``: whether
+        one is, when the caller knows)."""
         script = rule.sudo().chatbot_script_id if rule else self.env["livechat.chatbot.script"]
         if not script or not script.active or not script.step_ids:
             return script.browse()
-        if rule.chatbot_only_if_no_operator and channel._get_available_operators():
+        if available is None and rule.chatbot_only_if_no_operator:
+            available = bool(channel._get_available_operators())
+        if rule.chatbot_only_if_no_operator and available:
             return script.browse()
         return script
 
@@ -78,65 +76,37 @@ class LivechatSession(models.Model):
         return scripts.browse()
 
     @api.model
-    def _widget_init(self, channel, url_path, country_code=None):
-        """The button also shows when nobody is available but a chatbot greets the visitor."""
-        result = super(LivechatSession, self)._widget_init(channel, url_path, country_code)
-        rule = self.env["livechat.channel.rule"].sudo().browse(result.get("rule_id") or [])
-        script = self._chatbot_for_rule(channel, rule)
-        result["chatbot"] = script._visitor_card() if script else None
-        result["show_button"] = result.get("action") != "hide_button" and (
-            bool(result.get("available")) or bool(script))
-        return result
-
-    @api.model
-    def _widget_texts(self):
-        texts = super(LivechatSession, self)._widget_texts()
-        texts.update({
+    def _chatbot_widget_texts(self):
+        """The words of the inputs the bot asks for (part of the widget's texts)."""
+        return {
             "chatbot_email": _("Your e-mail address"),
             "chatbot_phone": _("Your phone number"),
             "chatbot_text": _("Your answer"),
             "chatbot_choose": _("Choose an answer"),
-        })
-        return texts
+        }
 
     # ------------------------------------------------------------------
     # Opening with a chatbot
     # ------------------------------------------------------------------
     @api.model
-    def _open_for_visitor(self, channel, page_url=None, visitor_name=None, visitor_uid=None, country=None,
-                          user_agent=None, rule=None, **kwargs):
-        """With a chatbot on the rule (or a Test link), the bot opens the conversation, not an operator."""
-        kwargs.update(page_url=page_url, visitor_name=visitor_name, visitor_uid=visitor_uid, country=country,
-                      user_agent=user_agent, rule=rule)
-        script = self._chatbot_from_test_url(page_url) or self._chatbot_for_rule(channel, rule)
-        if not script:
-            return super(LivechatSession, self)._open_for_visitor(channel, **kwargs)
-        session = self._create_chatbot_session(channel, script, **kwargs)
-        session._chatbot_run(script._next_step())
-        return session
+    def _create_chatbot_session(self, channel, script, visitor):
+        """A session and its conversation with no operator yet: operators see it once it is forwarded.
 
-    @api.model
-    def _create_chatbot_session(self, channel, script, page_url=None, visitor_name=None, visitor_uid=None,
-                                country=None, user_agent=None, rule=None, **_kwargs):
-        """A session and its conversation with no operator yet: operators see it once it is forwarded."""
+        ``visitor``: the cleaned values of ``_open_for_visitor``, with ``country`` and ``rule``."""
         lang = channel.sudo().user_ids[:1].lang or self.env.lang
-        name = visitor_name or self.with_context(lang=lang)._next_visitor_name()
-        values = self._visitor_session_values(channel, name, page_url=page_url, visitor_uid=visitor_uid,
-                                              country=country, user_agent=user_agent, rule=rule)
+        name = visitor.get("visitor_name") or self.with_context(lang=lang)._next_visitor_name()
+        values = self._visitor_session_values(channel, dict(visitor, visitor_name=name))
         return self.sudo().create(dict(values, mail_channel_id=self._create_conversation(name).id,
                                        chatbot_script_id=script.id, chatbot_state="running"))
 
     # ------------------------------------------------------------------
     # The bot talks
     # ------------------------------------------------------------------
-    def _chatbot_say(self, text, message_type="comment"):
-        """Post ``text`` (plain text) in the conversation as the bot."""
+    def _chatbot_say(self, text):
+        """Post ``text`` (plain text) in the conversation as the bot; nothing when it is empty."""
         self.ensure_one()
-        if not (text or "").strip():
-            return self.env["mail.message"]
-        return self.mail_channel_id.sudo().with_context(mail_create_nosubscribe=True).message_post(
-            body=plaintext2html(text.strip()), author_id=self.chatbot_script_id.operator_partner_id.id,
-            message_type=message_type, subtype="mail.mt_comment")
+        if (text or "").strip():
+            self._post(text, kind="bot")
 
     def _chatbot_chosen_answers(self):
         return self.chatbot_answer_ids.mapped("answer_id")
@@ -173,9 +143,7 @@ class LivechatSession(models.Model):
         self.mail_channel_id.sudo().write({
             "channel_last_seen_partner_ids": [(0, 0, self._operator_membership(operator))]})
         self.write({"operator_id": operator.id, "chatbot_state": "forwarded", "chatbot_step_id": False})
-        self.mail_channel_id.sudo().with_context(mail_create_nosubscribe=True).message_post(
-            body=plaintext2html(self._chatbot_joined_text(operator)), author_id=operator.partner_id.id,
-            message_type="notification", subtype="mail.mt_comment")
+        self._post(self._chatbot_joined_text(operator), operator.partner_id, kind="system")
         self._notify_operator_new_conversation()
         return True
 
@@ -189,7 +157,7 @@ class LivechatSession(models.Model):
             "step_id": step.id,
             "question": step.message or "",
             "answer_id": answer.id if answer else False,
-            "value": value[:ANSWER_MAX_LENGTH],
+            "value": value[:CHATBOT_ANSWER_MAX_LENGTH],
         })
 
     # ------------------------------------------------------------------
@@ -207,7 +175,8 @@ class LivechatSession(models.Model):
         step = self._chatbot_waiting_step()
         if not step or step.step_type != "question_selection" or answer.step_id != step:
             raise UserError(_("This answer is no longer expected: the conversation has moved on."))
-        self.with_context(livechat_chatbot_answering=True)._post_visitor_message(answer.name)
+        # the visitor's click is his message (the answer's label: no typed text to clean)
+        self._post(answer.name, kind="visitor")
         self._chatbot_apply_answer(step, answer)
 
     def _chatbot_apply_answer(self, step, answer):
@@ -235,14 +204,14 @@ class LivechatSession(models.Model):
             else:
                 self._chatbot_reask(_("Please choose one of the answers."))
             return
-        if step.step_type == "question_email" and not is_valid_email(text):
+        if step.step_type == "question_email" and not is_email(text):
             self._chatbot_reask(_('"%s" does not look like an e-mail address. '
-                                  'Please type it again, for example name@example.com.') % text[:100])
+                                  'Please type it again, for example name@example.com.') % text[:QUOTE_MAX_LENGTH])
             return
         if step.step_type == "question_phone" and not is_valid_phone(text):
             self._chatbot_reask(_('"%s" does not look like a phone number. '
                                   'Please type it again, with digits only, for example +40 21 123 4567.')
-                                % text[:100])
+                                % text[:QUOTE_MAX_LENGTH])
             return
         self._chatbot_record(step, text)
         self._chatbot_run(self.chatbot_script_id._next_step(step, self._chatbot_chosen_answers()))
@@ -251,14 +220,6 @@ class LivechatSession(models.Model):
         """The answer did not fit: say why, and wait on the same step."""
         self._chatbot_say(text)
         self._chatbot_notify_visitor()
-
-    def _post_visitor_message(self, body):
-        """While the bot waits for a typed answer, what the visitor writes is that answer."""
-        message = super(LivechatSession, self)._post_visitor_message(body)
-        if not self.env.context.get("livechat_chatbot_answering"):
-            for session in self.filtered(lambda s: s.chatbot_state == "running" and s.chatbot_step_id):
-                session._chatbot_receive_text(body)
-        return message
 
     # ------------------------------------------------------------------
     # What the visitor's widget sees
@@ -280,22 +241,13 @@ class LivechatSession(models.Model):
 
     def _chatbot_notify_visitor(self):
         self.ensure_one()
-        self.env["bus.bus"].sendone(self._bus_channel(), {"type": "chatbot", "chatbot": self._chatbot_info()})
-
-    def _visitor_info(self):
-        info = super(LivechatSession, self)._visitor_info()
-        if self.chatbot_script_id:
-            info["chatbot"] = self._chatbot_info()
-            if not self.operator_id:
-                info["operator_name"] = self.chatbot_script_id.bot_name
-        return info
+        self._send_event(CHATBOT, self._chatbot_info())
 
     @api.model
-    def _message_payload(self, message):
-        """Bot messages carry the bot's picture."""
-        payload = super(LivechatSession, self)._message_payload(message)
+    def _chatbot_author_card(self, author):
+        """What a message's payload adds when its author is a bot: its picture (else nothing)."""
         scripts = self.env["livechat.chatbot.script"]
-        script_id = scripts._script_ids_by_partner().get(message.author_id.id)
-        if script_id:
-            payload.update(is_bot=True, author_avatar=scripts.browse(script_id)._avatar_url())
-        return payload
+        script_id = scripts._script_ids_by_partner().get(author.id) if author else None
+        if not script_id:
+            return {}
+        return {"is_bot": True, "author_avatar": scripts.browse(script_id)._avatar_url()}

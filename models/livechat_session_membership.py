@@ -49,16 +49,3 @@ class LivechatSession(models.Model):
             self.env["mail.channel.partner"].invalidate_cache()
             self.env["mail.channel"].invalidate_cache()
         return removed
-
-    @api.model
-    def _gc_abandoned_sessions(self):
-        result = super(LivechatSession, self)._gc_abandoned_sessions()
-        self._leave_ended_conversations()
-        return result
-
-    def _start_conversation(self):
-        # before the conversation is announced (its notification holds the bus' order lock until commit)
-        starting = self.sudo().filtered(lambda session: not session.mail_channel_id)
-        if starting:
-            self._leave_ended_conversations(starting.mapped("operator_id.partner_id").ids)
-        return super(LivechatSession, self)._start_conversation()

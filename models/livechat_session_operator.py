@@ -1,5 +1,4 @@
 from odoo import _, fields, models
-from odoo.tools import plaintext2html
 
 from .livechat_session_page import MAX_PAGES_PER_SESSION
 
@@ -63,24 +62,8 @@ class LivechatSession(models.Model):
         session._notify_operator_update()
         return True
 
-    def _close_by_visitor(self):
-        result = super(LivechatSession, self)._close_by_visitor()
-        self._notify_operator_update()
-        return result
-
     def _operator_left_text(self):
         self.ensure_one()
         operator = self.sudo().operator_id
         name = operator._livechat_display_name() if operator else _("The operator")
         return _("%s left the conversation.") % name
-
-    def _close_by_operator(self):
-        """The operator leaves: the visitor reads it in the chat, then the conversation ends."""
-        for session in self.sudo().filtered(lambda session: session.state == "open"):
-            session.mail_channel_id.with_context(mail_create_nosubscribe=True).message_post(
-                body=plaintext2html(session._operator_left_text()),
-                author_id=session.operator_id.partner_id.id or False,
-                message_type="notification", subtype="mail.mt_comment")
-            session.write({"state": "closed", "end_date": fields.Datetime.now()})
-            self.env["bus.bus"].sendone(session._bus_channel(), {"type": "closed"})
-        return True

@@ -1,9 +1,8 @@
-from urllib.parse import urlsplit
-
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-PAGE_URL_MAX_LENGTH = 2048
+from .livechat_input import URL_MAX_LENGTH, is_web_url
+
 MAX_PAGES_PER_SESSION = 50
 
 
@@ -21,22 +20,18 @@ class LivechatSessionPage(models.Model):
 
     @api.model
     def _clean_url(self, url):
-        """The page address as stored: an http(s) address of at most 2048 characters.
+        """The page address as stored: an http(s) address of at most URL_MAX_LENGTH characters.
 
         Raises ValidationError with a readable message for anything else.
         """
         if not isinstance(url, str) or not url.strip():
             raise ValidationError(_("The address of the visited page is missing."))
         url = url.strip()
-        if len(url) > PAGE_URL_MAX_LENGTH:
+        if len(url) > URL_MAX_LENGTH:
             raise ValidationError(_("The address of the visited page is too long: at most %d characters.")
-                                  % PAGE_URL_MAX_LENGTH)
+                                  % URL_MAX_LENGTH)
         if any(ord(char) < 32 or ord(char) == 127 for char in url):
             raise ValidationError(_("The address of the visited page contains invalid characters."))
-        try:
-            parts = urlsplit(url)
-        except ValueError:
-            parts = None
-        if not parts or parts.scheme not in ("http", "https") or not parts.netloc:
+        if not is_web_url(url):
             raise ValidationError(_("The visited page must be a web address starting with http:// or https://."))
         return url

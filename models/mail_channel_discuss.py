@@ -93,7 +93,7 @@ class MailChannel(models.Model):
         if self.channel_type != "livechat":
             return super(MailChannel, self)._execute_command_leave(**kwargs)
         self._livechat_check_member()
-        self.sudo().livechat_session_ids._close_by_operator()
+        self.sudo().livechat_session_ids._end("operator")
         self.with_context(livechat_operator_left=True).channel_pin(self.uuid, False)
         return True
 

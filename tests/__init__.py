@@ -16,6 +16,7 @@ from . import test_operator_presence
 from . import test_discuss
 from . import test_geoip
 from . import test_session
+from . import test_conversation_core
 from . import test_session_membership
 from . import test_bus
 from . import test_visitor_api
@@ -24,3 +25,5 @@ from . import test_security_limits
 from . import test_security_escaping
 from . import test_security_http
 from . import test_security_data_protection
+from . import test_patches
+from . import test_rate_limit_table

@@ -76,7 +76,7 @@ class TestDiscussList(DiscussCase):
     def test_closed_conversation_leaves_the_list_but_stays_readable(self):
         session = self.open_session()
         session._post_visitor_message("Thanks, bye")
-        session._close_by_visitor()
+        session._end("visitor")
         self.assertFalse(self.livechat_slot())
         # the history of the session: the operator still reads the conversation
         messages = self.as_operator("mail.message").search([
@@ -114,7 +114,7 @@ class TestDiscussList(DiscussCase):
         # the web client replays the last minute's notifications when it loads: an announcement
         # of a conversation that has ended since then must not open its chat window again
         session = self.open_session("Ana")
-        session._close_by_visitor()
+        session._end("visitor")
         sent_before = len(self.operator_bus())
         info = session.mail_channel_id.sudo(self.operator).channel_join_and_get_info()
         self.assertFalse(info["is_minimized"])
@@ -123,7 +123,7 @@ class TestDiscussList(DiscussCase):
 
     def test_removing_a_conversation_from_the_list(self):
         session = self.open_session()
-        session._close_by_visitor()
+        session._end("visitor")
         channel = session.mail_channel_id.sudo(self.operator)
         channel.channel_pin(channel.uuid, False)
         membership = self.env["mail.channel.partner"].search([
@@ -182,13 +182,13 @@ class TestVisitorInfo(DiscussCase):
 
     def test_pages_after_the_end_are_ignored(self):
         session = self.open_session()
-        session._close_by_visitor()
+        session._end("visitor")
         self.assertFalse(session._record_page_visit("https://shop.example.com/cart"))
         self.assertFalse(session.page_ids)
 
     def test_operator_sees_when_the_visitor_left(self):
         session = self.open_session("Ana")
-        session._close_by_visitor()
+        session._end("visitor")
         update = self.operator_bus()[-1]
         self.assertEqual(update["type"], "livechat_session_update")
         self.assertEqual(update["livechat"]["state"], "closed")
@@ -298,6 +298,6 @@ class TestPageVisitApi(common.HttpCase):
     def test_unknown_or_closed_session_is_refused(self):
         status, body = self.post({"token": "not-a-token", "url": "https://shop.example.com/cart"})
         self.assertEqual((status, body["error"]["code"]), (403, "invalid_token"))
-        self.session._close_by_visitor()
+        self.session._end("visitor")
         status, body = self.post({"token": self.token, "url": "https://shop.example.com/cart"})
         self.assertEqual((status, body["error"]["code"]), (403, "session_closed"))

@@ -76,7 +76,7 @@ class TestRatingApi(AfterChatHttpCase):
 
     def test_closed_conversation_can_still_be_rated(self):
         session = self._open_session(self.channel)
-        session._close_by_visitor()
+        session._end("visitor")
         status, body = self.api("/livechat/api/session/rate",
                                 {"token": session.sudo().access_token, "rating": "neutral"})
         self.assertEqual(status, 200, body)

@@ -26,7 +26,7 @@ class TestSession(VisitorMixin, common.TransactionCase):
         second = self._open()
         self.assertEqual(first.operator_id | second.operator_id, self.op_anna | self.op_bob,
                          "the second visitor goes to the operator who has no conversation yet")
-        first._close_by_visitor()
+        first._end("visitor")
         self.assertEqual(self._open().operator_id, first.operator_id,
                          "closed sessions do not count: the first operator is free again")
 
@@ -109,13 +109,15 @@ class TestSession(VisitorMixin, common.TransactionCase):
     def test_visitor_text_is_never_markup(self):
         session = self._open()
         text = '<b>bold</b> & <script>alert("x")</script>\nsecond line'
-        message = session._post_visitor_message(text)
+        posted = session._post_visitor_message(text)
+        message = self.env["mail.message"].browse(posted["id"])
         self.assertNotIn("<b>", message.body)
         self.assertNotIn("<script>", message.body)
         self.assertIn("&lt;b&gt;", message.body)
         self.assertFalse(message.author_id)
         self.assertEqual(message.email_from, session.visitor_name)
         payload = session._message_payload(message)
+        self.assertEqual(payload, posted, "a new message's payload is the one its history gives")
         self.assertEqual(payload["body"], text)
         self.assertTrue(payload["is_visitor"])
         self.assertEqual(payload["author_name"], session.visitor_name)
@@ -149,25 +151,25 @@ class TestSession(VisitorMixin, common.TransactionCase):
             body="two", message_type="comment", subtype="mail.mt_comment")
         session._post_visitor_message("three")
         self.assertEqual([m["body"] for m in session._history()], ["one", "two", "three"])
-        self.assertEqual([m["body"] for m in session._history(after_id=first.id)], ["two", "three"])
+        self.assertEqual([m["body"] for m in session._history(after_id=first["id"])], ["two", "three"])
         other = self._open()
         self.assertEqual(other._history(), [], "a session never shows another session's messages")
 
     def test_visitor_leaves(self):
         session = self._chat()
-        session._close_by_visitor()
+        session._end("visitor")
         self.assertEqual(session.state, "closed")
         self.assertTrue(session.end_date)
         last = session._history()[-1]
         self.assertEqual(last["kind"], "notification")
         self.assertIn(session.visitor_name, last["body"])
         self.assertIn({"type": "closed"}, self._bus_messages(session))
-        session._close_by_visitor()  # twice: nothing more happens
+        session._end("visitor")  # twice: nothing more happens
         self.assertEqual(len([m for m in session._history() if m["kind"] == "notification"]), 1)
 
     def test_chat_closed_without_a_word_leaves_no_conversation(self):
         session = self._open()
-        session._close_by_visitor()
+        session._end("visitor")
         self.assertEqual(session.state, "closed")
         self.assertFalse(session.mail_channel_id)
         self.assertIn({"type": "closed"}, self._bus_messages(session))

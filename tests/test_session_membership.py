@@ -22,7 +22,7 @@ class TestSessionMembership(VisitorMixin, common.TransactionCase):
             ("channel_partner_ids", "in", [user.partner_id.id]), ("channel_type", "=", "livechat")])
 
     def _ended_ago(self, session, delta):
-        session._close_by_visitor()
+        session._end("visitor")
         session.end_date = fields.Datetime.to_string(fields.Datetime.from_string(fields.Datetime.now()) - delta)
 
     def test_operator_leaves_conversations_ended_over_an_hour_ago(self):

@@ -21,7 +21,7 @@ class TestSessionReport(AfterChatCase):
         """A conversation started at self.start: the visitor writes after 30 s, the operator answers
         ``answer_after`` seconds later, the session ends after ``lasts`` seconds."""
         session = self._open_session(channel, first_message=None)
-        question = session._post_visitor_message("Hello?")
+        question = self.env["mail.message"].browse(session._post_visitor_message("Hello?")["id"])
         messages = [(question, 30)]
         if answer_after is not None:
             messages.append((self._operator_says(session, "Hello, how can I help?"), 30 + answer_after))

@@ -6,7 +6,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import common
 from odoo.tools import config
 
-from ..models.livechat_session import MESSAGE_MAX_LENGTH
+from ..models.livechat_input import MESSAGE_MAX_LENGTH
 from .visitor_common import VisitorMixin, build_geoip_database
 
 BASE = "http://%s:%s" % (common.HOST, common.PORT)
@@ -264,6 +264,15 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
             for token in ("not-a-token", mine[:-1], "", None, 42):
                 self._error(path, dict(payload, token=token), 403, "invalid_token")
         self.assertEqual(self._session(mine).state, "open")
+
+    def test_the_answer_of_a_post_is_the_payload_the_bus_carries(self):
+        token = self._open()["token"]
+        answer = self._ok("/livechat/api/session/post", {"token": token, "body": "Hello <b>there</b>\n\nsecond"})
+        session = self._session(token)
+        events = [event["message"] for event in self._bus_messages(session) if event.get("type") == "message"]
+        self.assertEqual(events, [answer["message"]], "one message, the same payload on the bus and in the answer")
+        history = self._ok("/livechat/api/session/history", {"token": token})["messages"]
+        self.assertEqual(history, [answer["message"]], "and in the history")
 
     def test_messages_are_capped(self):
         token = self._open()["token"]

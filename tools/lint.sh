@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Lint as the Odoo community does (OCA): pylint with the pylint-odoo plugin (.pylintrc, checks for 11.0),
-# flake8 (.flake8), and Odoo's own schemas on the XML/CSV data (tools/lint_xml.py) and on the
-# translation files (tools/lint_po.py). Each part runs even when another fails; exit 1 on any failure.
+# flake8 (.flake8), Odoo's own schemas on the XML/CSV data (tools/lint_xml.py) and on the translation
+# files (tools/lint_po.py), and each model method defined once in the addon (tools/lint_models.py).
+# Each part runs even when another fails; exit 1 on any failure.
 set -uo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$ROOT"
@@ -17,5 +18,8 @@ step pylint-odoo "$TOOLS_PY/pylint" --rcfile="$ROOT/.pylintrc" "$ROOT"
 step flake8 "$TOOLS_PY/flake8" --config="$ROOT/.flake8" .
 step xml "$ODOO_PY" -W ignore "$ROOT/tools/lint_xml.py" "$ROOT"
 step po "$ODOO_PY" -W ignore "$ROOT/tools/lint_po.py" "$ROOT"
+# each method of a model defined once in the addon (and the check itself proven to bite)
+step models-self-test "$ODOO_PY" "$ROOT/tools/lint_models.py" --self-test
+step models "$ODOO_PY" "$ROOT/tools/lint_models.py" "$ROOT"
 [ $rc -eq 0 ] && echo "lint: ok"
 exit $rc

@@ -3,7 +3,16 @@
 Nothing inside site-packages is edited: the standard library gets back the
 names Odoo 11 still uses, and the few Odoo modules that build Python code by
 hand are patched right after they are imported (see ``when_imported``).
-Every area is numbered as in shared/RUNTIME.md.
+The sections below are numbered by area, and the numbers name them in the
+comments: 1-4 and 8 give back standard library names Python removed after
+3.6 (``collections`` ABCs, ``inspect.getargspec``, ``base64.encodestring``,
+``Thread.isAlive``, ``yaml.load`` without a Loader, ``resource.setrlimit``
+with floats), 5 fixes the Python ASTs QWeb builds by hand, 6 gives back
+``Element.getchildren``, 7 lets ``safe_eval`` accept the 3.11 opcodes that
+mean what its 3.6 whitelist allowed, and 9 keeps the mail wheel's
+auto-install modules whose dependencies are not shipped from being
+installed. Only Python 3.11 compatibility belongs here: what the addon
+changes in Odoo's behaviour is in its ``patches/`` package.
 
 Use: ``patch_stdlib()`` before ``import odoo``, then ``patch_odoo()``.
 """
@@ -264,32 +273,8 @@ def _patch_modules_db(module):
     module.initialize = initialize_shipped_only
 
 
-# --------------------------------------------------------------------------
-# Not a Python 3.11 fix, a tuning: the prefork server's listen backlog
-# --------------------------------------------------------------------------
-LISTEN_BACKLOG = 128
-
-
-def _patch_prefork_backlog(module):
-    """Odoo's prefork server listens with a backlog of 8 per worker (16 with 2 workers): a burst
-    of visitors opening their chat at once got connection resets (bench/README.rst). Queue up to
-    LISTEN_BACKLOG connections, as a reverse proxy in front would."""
-    start = module.PreforkServer.start
-    if getattr(start, "_odoo_compat", False):
-        return
-
-    def start_with_backlog(self, *args, **kwargs):
-        result = start(self, *args, **kwargs)
-        if getattr(self, "socket", None):
-            self.socket.listen(max(LISTEN_BACKLOG, 8 * self.population))
-        return result
-    start_with_backlog._odoo_compat = True
-    module.PreforkServer.start = start_with_backlog
-
-
 def patch_odoo():
     """Patches applied to Odoo modules as soon as each is imported."""
-    when_imported("odoo.service.server", _patch_prefork_backlog)
     when_imported("odoo.tools.safe_eval", _patch_safe_eval)
     when_imported("odoo.addons.base.ir.ir_qweb.qweb", _patch_qweb)
     when_imported("odoo.addons.web.controllers.main", _patch_web_controllers)

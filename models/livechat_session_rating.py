@@ -1,8 +1,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import plaintext2html
 
-RATING_COMMENT_MAX_LENGTH = 2000
+from .livechat_input import RATING_COMMENT_MAX_LENGTH
+
 RATING_SELECTION = [
     ("happy", "Happy"),
     ("neutral", "Neutral"),
@@ -36,9 +36,7 @@ class LivechatSession(models.Model):
         })
         if session.mail_channel_id:
             text = session.with_context(lang=session.operator_id.lang)._rating_text()
-            session.mail_channel_id.with_context(mail_create_nosubscribe=True).message_post(
-                body=plaintext2html(text), author_id=False, email_from=session.visitor_name,
-                message_type="notification", subtype="mail.mt_comment")
+            session._post(text, kind="system")
         return True
 
     def _rating_text(self):
@@ -52,9 +50,9 @@ class LivechatSession(models.Model):
         return text
 
     @api.model
-    def _widget_texts(self):
-        texts = super(LivechatSession, self)._widget_texts()
-        texts.update({
+    def _rating_widget_texts(self):
+        """The words of the rating form shown when the conversation ends (part of the widget's texts)."""
+        return {
             "rating_question": _("How was the conversation?"),
             "rating_happy": _("Happy"),
             "rating_neutral": _("Neutral"),
@@ -62,5 +60,4 @@ class LivechatSession(models.Model):
             "rating_comment": _("Tell us more (optional)"),
             "rating_send": _("Send my rating"),
             "after_close": _("Close"),
-        })
-        return texts
+        }

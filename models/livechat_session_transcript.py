@@ -3,9 +3,9 @@ from markupsafe import Markup, escape
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import single_email_re
 
-EMAIL_MAX_LENGTH = 254
+from .livechat_input import EMAIL_MAX_LENGTH, is_email
+
 MESSAGE_STYLE = "margin:0 0 12px 0;padding:8px 12px;border-radius:6px;background:%s;"
 VISITOR_BACKGROUND = "#F1F1F1"
 OPERATOR_BACKGROUND = "#E8F0F7"
@@ -61,7 +61,7 @@ class LivechatSession(models.Model):
         email = (email or "").strip() if isinstance(email, str) else ""
         if not email:
             raise UserError(_("Enter the e-mail address to send the conversation to."))
-        if len(email) > EMAIL_MAX_LENGTH or not single_email_re.match(email):
+        if not is_email(email):
             raise UserError(_('"%s" is not a valid e-mail address (for example name@example.com).')
                             % email[:EMAIL_MAX_LENGTH])
         return email
@@ -99,12 +99,11 @@ class LivechatSession(models.Model):
         return self.env["mail.mail"].sudo().browse(mail_id)
 
     @api.model
-    def _widget_texts(self):
-        texts = super(LivechatSession, self)._widget_texts()
-        texts.update({
+    def _transcript_widget_texts(self):
+        """The words of the transcript form shown when the conversation ends (part of the widget's texts)."""
+        return {
             "transcript_label": _("Receive this conversation by e-mail"),
             "transcript_placeholder": _("name@example.com"),
             "transcript_send": _("Send"),
             "transcript_invalid": _("Enter a valid e-mail address (for example name@example.com)."),
-        })
-        return texts
+        }

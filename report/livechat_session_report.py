@@ -1,6 +1,6 @@
 from odoo import fields, models, tools
 
-from .livechat_rating import RATING_SELECTION
+from ..models.livechat_session_rating import RATING_SELECTION
 
 
 class LivechatSessionReport(models.Model):

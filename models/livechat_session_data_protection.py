@@ -1,12 +1,13 @@
-"""Data protection: closed conversations are kept N days, and one visitor's data is erased on request."""
+"""Data protection: closed conversations are kept N days, and one visitor's data is erased on request
+(confirmed in the wizard ``livechat.visitor.erase``, wizard/livechat_visitor_erase.py)."""
 import logging
 from datetime import timedelta
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError
 from odoo.addons.bus.models.bus import json_dump
 
-from .livechat_session_chatbot import is_valid_email
+from .livechat_input import is_email
 
 _logger = logging.getLogger(__name__)
 
@@ -60,7 +61,7 @@ class LivechatSession(models.Model):
         """The e-mail addresses the visitors of these sessions gave: to the chatbot, for a transcript."""
         sessions = self.sudo()
         answers = self.env["livechat.session.answer"].sudo().search([("session_id", "in", sessions.ids)])
-        emails = {value.strip() for value in answers.mapped("value") if is_valid_email(value.strip())}
+        emails = {value.strip() for value in answers.mapped("value") if is_email(value.strip())}
         # transcripts still in the mail queue (sent ones are deleted)
         mails = self.env["mail.mail"].sudo().search([
             ("model", "=", "livechat.session"), ("res_id", "in", sessions.ids)])
@@ -114,90 +115,3 @@ class LivechatSession(models.Model):
             "view_mode": "form",
             "target": "new",
         }
-
-
-class LivechatVisitorErase(models.TransientModel):
-    """Confirmation of a visitor's erasure: what will be deleted, for good."""
-
-    _name = "livechat.visitor.erase"
-    _description = "Erase Live Chat Visitor Data"
-
-    def _default_session_ids(self):
-        if self.env.context.get("active_model") == "livechat.session":
-            return [(6, 0, self.env.context.get("active_ids") or [])]
-        return []
-
-    session_ids = fields.Many2many("livechat.session", string="Selected Sessions", default=_default_session_ids)
-    erased_session_ids = fields.Many2many(
-        "livechat.session", string="Sessions to Erase", compute="_compute_erased",
-        help="The selected sessions and every other session of the same visitors (same browser).")
-    erased_session_count = fields.Integer(string="Sessions", compute="_compute_erased")
-    erased_message_count = fields.Integer(string="Messages", compute="_compute_erased")
-    erased_offline_message_ids = fields.Many2many(
-        "livechat.offline.message", string="Offline Messages to Erase", compute="_compute_erased",
-        help="The messages these visitors left on the offline form, from the same browser or with an e-mail "
-             "address they gave.")
-    erased_offline_message_count = fields.Integer(string="Offline Messages", compute="_compute_erased")
-
-    @api.depends("session_ids")
-    def _compute_erased(self):
-        # computed as superuser: shown to Live Chat administrators only (anyone may create a wizard)
-        if not self.env.user.has_group("livechat.group_livechat_manager"):
-            for wizard in self:
-                wizard.erased_session_ids = wizard.erased_offline_message_ids = False
-                wizard.erased_session_count = wizard.erased_message_count = wizard.erased_offline_message_count = 0
-            return
-        for wizard in self:
-            sessions = wizard.session_ids._visitor_sessions()
-            wizard.erased_session_ids = sessions
-            wizard.erased_session_count = len(sessions)
-            wizard.erased_message_count = self.env["mail.message"].sudo().search_count([
-                ("model", "=", "mail.channel"), ("res_id", "in", sessions.mapped("mail_channel_id").ids),
-            ]) if sessions else 0
-            offline = sessions._visitor_offline_messages()
-            wizard.erased_offline_message_ids = offline
-            wizard.erased_offline_message_count = len(offline)
-
-    def action_erase(self):
-        """Erase the sessions, conversations and messages of the selected sessions' visitors."""
-        self.ensure_one()
-        self.env["livechat.session"]._check_can_erase()
-        sessions = self.session_ids._visitor_sessions()
-        offline_count = sessions._visitor_offline_messages()._erase()
-        count = sessions._erase()
-        _logger.info("Live chat: %s erased the data of a visitor (%d sessions, %d offline messages)",
-                     self.env.user.login, count, offline_count)
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Sessions"),
-            "res_model": "livechat.session",
-            "view_mode": "tree,form",
-            "target": "main",
-        }
-
-
-class ResConfigSettings(models.TransientModel):
-    """Settings: how long closed conversations are kept."""
-
-    _inherit = "res.config.settings"
-
-    livechat_retention_days = fields.Integer(
-        string="Keep Closed Conversations (Days)",
-        help="Closed live chat sessions, with their conversations, are deleted this many days after "
-             "they ended, and offline messages this many days after they were left. 0 keeps them forever.")
-
-    @api.model
-    def get_values(self):
-        values = super(ResConfigSettings, self).get_values()
-        values["livechat_retention_days"] = self.env["livechat.session"]._retention_days()
-        return values
-
-    def set_values(self):
-        result = super(ResConfigSettings, self).set_values()
-        self.env["ir.config_parameter"].sudo().set_param(RETENTION_PARAM, str(self.livechat_retention_days))
-        return result
-
-    @api.constrains("livechat_retention_days")
-    def _check_livechat_retention_days(self):
-        if any(settings.livechat_retention_days < 0 for settings in self):
-            raise ValidationError(_("The days to keep closed conversations cannot be negative (0 keeps them forever)."))
