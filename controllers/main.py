@@ -103,8 +103,8 @@ class LivechatApi(http.Controller):
     def session_post(self, data):
         """The visitor writes: plain text, at most MESSAGE_MAX_LENGTH characters."""
         session = visitor_session(data, open_only=True)
-        body = data.get("body")
-        if not isinstance(body, str) or not body.strip():
+        body = str_param(data, "body")  # text, or a 400 that says so
+        if not body.strip():
             raise ApiError(400, "empty_message", _("Write a message before sending it."))
         body = body.strip()
         if len(body) > MESSAGE_MAX_LENGTH:
