@@ -288,8 +288,7 @@ def test_visitors_at_different_addresses_have_their_own_rate_limit_buckets(nginx
         second.close()
 
 
-def test_x_forwarded_for_alone_is_honoured_under_proxy_mode_only(upstream, base_url, channel_id,
-                                                                   lowered_init_limit):
+def test_x_forwarded_for_alone_is_honoured_under_proxy_mode_only(upstream, base_url, channel_id, lowered_init_limit):
     """Straight to the Odoo servers, with only ``X-Forwarded-For``: the prefork server of this module
     runs with ``--proxy-mode``, the shared test server without."""
     romania = {"X-Forwarded-For": "81.196.0.1"}
