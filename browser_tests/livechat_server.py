@@ -24,10 +24,12 @@ def free_port():
 
 class OdooServer(object):
     """``tools/odoo-bin`` in a child process, on ``db``; logs in LIVECHAT_LOGDIR. Threaded, or with
-    ``workers`` the prefork server and its gevent long-polling process (``longpolling_url``)."""
+    ``workers`` the prefork server and its gevent long-polling process (``longpolling_url``);
+    ``extra_args``: more options of Odoo's command line."""
 
-    def __init__(self, db, name, proxy_mode=False, workers=0):
+    def __init__(self, db, name, proxy_mode=False, workers=0, extra_args=()):
         self.db, self.name, self.proxy_mode, self.workers = db, name, proxy_mode, workers
+        self.extra_args = list(extra_args)
         self.process = None
         self.port = None
         self.longpolling_port = None
@@ -69,6 +71,7 @@ class OdooServer(object):
             command.append("--proxy-mode")
         if os.path.exists(GEOIP_DB):
             command.append("--geoip-db=%s" % GEOIP_DB)
+        command += self.extra_args
         env = dict(os.environ, ODOO_PRELOAD_ADDONS="no", PYTHONDONTWRITEBYTECODE="1",
                    PATH="%s:%s" % (os.path.join(CACHE, "node", "node_modules", ".bin"), os.environ["PATH"]))
         self.process = subprocess.Popen(command, env=env, stdin=subprocess.DEVNULL,

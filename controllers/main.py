@@ -14,6 +14,7 @@ from odoo.tools import config
 from odoo.addons.bus.models.bus import dispatch
 
 from ..models.livechat_input import MESSAGE_MAX_LENGTH, URL_MAX_LENGTH
+from ..patches.http_dispatch import is_forwarded
 from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param, visitor_session
 
 POLL_PATH = "/longpolling/livechat/poll"
@@ -35,11 +36,16 @@ class LivechatApi(http.Controller):
         return request.httprequest.remote_addr
 
     def _poll_url(self):
-        """Where the widget long-polls: here in threaded mode, the long-polling port in prefork mode."""
+        """Where the widget long-polls: the ``livechat.longpolling_url`` parameter when set; behind
+        the reverse proxy (``--proxy-mode`` and its headers), the scheme and host the visitor
+        reached, since the proxy serves ``/longpolling/`` there too; else here in threaded mode and
+        the long-polling port in prefork mode."""
         override = request.env["ir.config_parameter"].sudo().get_param("livechat.longpolling_url")
         if override:
             return override.rstrip("/") + POLL_PATH
         base = request.httprequest.host_url.rstrip("/")
+        if is_forwarded(request.httprequest.environ):
+            return base + POLL_PATH
         if odoo.multi_process and not odoo.evented and config.get("longpolling_port"):
             parts = urlsplit(base)
             host = parts.hostname or "localhost"

@@ -2,10 +2,11 @@
 
 Odoo's extension points (models with ``_inherit``, controllers) cover almost everything the addon
 does; what they cannot reach is process-wide: the HTTP layer that runs before any database is
-chosen, the bus' long-polling dispatcher and the servers' sockets. Those few objects are replaced
-here, one module per patched Odoo object, each saying what it changes, why, and when a port may
-drop it. A normal model override (``models/ir_http.py``, ``models/mail_channel.py``, ...) is not
-a patch and stays with its model.
+chosen (what a reverse proxy's headers mean, how a request is built, the cookies of the answer),
+the bus' long-polling dispatcher and the servers' sockets. Those few objects are replaced here,
+one module per patched Odoo object, each saying what it changes, why, and when a port may drop it.
+A normal model override (``models/ir_http.py``, ``models/mail_channel.py``, ...) is not a patch
+and stays with its model.
 
 ``apply()`` is the manifest's ``post_load`` hook (``__init__.post_load``): Odoo 11 calls it right
 after it imports the addon, once per process, whenever the addon is loaded:
@@ -25,11 +26,12 @@ Each patch is applied once per process (its replacement carries a marker; a seco
 changes nothing) and keeps the original it wraps as ``.original``.
 """
 from . import bus_dispatch_poll
+from . import http_dispatch
 from . import http_get_request
 from . import http_get_response
 from . import server_sockets
 
-PATCHES = (bus_dispatch_poll, http_get_request, http_get_response, server_sockets)
+PATCHES = (bus_dispatch_poll, http_dispatch, http_get_request, http_get_response, server_sockets)
 
 
 def apply():

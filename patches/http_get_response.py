@@ -5,9 +5,8 @@ What it changes: Odoo 11 sets its ``session_id`` cookie in ``Root.get_response``
 addon hook, without ``SameSite`` or ``Secure``. The public live chat routes face the whole
 internet, so the backend's session cookie must not ride along on cross-site requests, nor travel
 over plain http once the site is served over https. Behind a reverse proxy, start Odoo with
-``--proxy-mode`` and have the proxy send ``X-Forwarded-Host`` and ``X-Forwarded-Proto``: the
-request's scheme is then the visitor's (Odoo 11 applies werkzeug's ProxyFix when
-``X-Forwarded-Host`` is present). Only responses to a request on a database where this module is
+``--proxy-mode`` and have the proxy send ``X-Forwarded-Proto``: the request's scheme is then the
+visitor's (``http_dispatch``). Only responses to a request on a database where this module is
 installed are changed; a cookie that already says ``SameSite`` keeps it.
 
 Why here: the cookie is added after the response left every controller and ``ir.http`` hook of

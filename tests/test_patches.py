@@ -10,7 +10,7 @@ from odoo.service import server as odoo_server
 from odoo.tests import common
 
 from odoo.addons.livechat import patches
-from odoo.addons.livechat.patches import bus_dispatch_poll, http_get_request, http_get_response
+from odoo.addons.livechat.patches import bus_dispatch_poll, http_dispatch, http_get_request, http_get_response
 
 
 def accepted_socket_nodelay(client):
@@ -38,6 +38,7 @@ class TestPatches(common.TransactionCase):
 
     PATCHED = (
         (odoo_bus.ImDispatch, "poll", bus_dispatch_poll.poll_listening_first),
+        (http.Root, "dispatch", http_dispatch.dispatch),
         (http.Root, "get_request", http_get_request.get_request),
         (http.Root, "get_response", http_get_response.get_response),
     )

@@ -162,6 +162,38 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
         session = self._session(self._open_behind_proxy(proxy)["token"])
         self.assertEqual(session.country_id, self.env.ref("base.ro"))
 
+    def test_x_forwarded_for_alone_is_honoured_in_proxy_mode_only(self):
+        """A proxy that sends only X-Forwarded-For (no X-Forwarded-Host, which Odoo 11 waits for):
+        the visitor's address still gives the country, and only under --proxy-mode."""
+        path = build_geoip_database({"81.196.0.0/16": "RO"})
+        self.addCleanup(os.unlink, path)
+        self.addCleanup(config.__setitem__, "geoip_database", config.get("geoip_database"))
+        config["geoip_database"] = path
+        headers = {"X-Forwarded-For": "10.9.8.7, 81.196.0.1"}  # the last one: the proxy's own addition
+        self.assertIsNone(self._init(headers=headers)["country_code"], "not trusted without --proxy-mode")
+        self.addCleanup(config.__setitem__, "proxy_mode", config.get("proxy_mode"))
+        config["proxy_mode"] = True
+        self.assertEqual(self._init(headers=headers)["country_code"], "RO")
+        session = self._session(self._ok("/livechat/api/session/open", {
+            "channel_id": self.channel.id, "url": "https://x.org/"}, headers=headers)["token"])
+        self.assertEqual(session.country_id, self.env.ref("base.ro"))
+
+    def test_poll_url_behind_a_proxy_is_the_address_the_visitor_reached(self):
+        """The proxy serves /longpolling/ where the visitor reached it: scheme and host forwarded."""
+        headers = {"X-Forwarded-For": "81.196.0.1", "X-Forwarded-Proto": "https",
+                   "X-Forwarded-Host": "chat.example.com:8443"}
+        here = "http://%s:%s/longpolling/livechat/poll" % (common.HOST, common.PORT)
+        self.assertEqual(self._init(headers=headers)["poll_url"], here, "not trusted without --proxy-mode")
+        self.addCleanup(config.__setitem__, "proxy_mode", config.get("proxy_mode"))
+        config["proxy_mode"] = True
+        self.assertEqual(self._init(headers=headers)["poll_url"],
+                         "https://chat.example.com:8443/longpolling/livechat/poll")
+        headers["X-Forwarded-Host"] = "chat.example.com"
+        self.assertEqual(self._init(headers=headers)["poll_url"], "https://chat.example.com/longpolling/livechat/poll")
+        self.env["ir.config_parameter"].sudo().set_param("livechat.longpolling_url", "https://poll.example.com/")
+        self.assertEqual(self._init(headers=headers)["poll_url"], "https://poll.example.com/longpolling/livechat/poll",
+                         "the system parameter, when set, wins")
+
     def _open_behind_proxy(self, proxy):
         return self._ok("/livechat/api/session/open", {"channel_id": self.channel.id, "url": "https://x.org/"},
                         headers=dict(proxy, **{"X-Forwarded-For": "81.196.0.1"}))

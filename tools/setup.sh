@@ -22,6 +22,9 @@ dpkg -s libpq-dev >/dev/null 2>&1 || need_pkgs+=(libpq-dev)
 [ -x /usr/bin/chromedriver ] || need_pkgs+=(chromium-driver)
 command -v pg_ctlcluster >/dev/null 2>&1 || need_pkgs+=(postgresql)
 command -v npm >/dev/null 2>&1 || need_pkgs+=(npm)
+# the reverse-proxy browser test: nginx in front of Odoo, over https with a certificate made by openssl
+[ -x /usr/sbin/nginx ] || need_pkgs+=(nginx)
+command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 # building the venv: Debian's python3 has no venv/ensurepip without python3-venv, and psycopg2 and
 # friends compile against Python.h (python3-dev) with a C compiler
 command -v gcc >/dev/null 2>&1 || need_pkgs+=(gcc)

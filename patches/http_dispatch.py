@@ -1,0 +1,78 @@
+"""``Root.dispatch`` (``odoo/http.py``): under ``--proxy-mode``, every request takes the client's
+address, scheme and host from the ``X-Forwarded-For``, ``X-Forwarded-Proto`` and
+``X-Forwarded-Host`` headers of the reverse proxy, whichever of them it sends.
+
+What it changes: Odoo 11 applies werkzeug's ``ProxyFix`` only to a request that has an
+``X-Forwarded-Host`` header (``odoo/service/wsgi_server.application``), and the werkzeug it runs on
+here (0.16) then applies ``X-Forwarded-For`` and ``-Proto`` but not ``-Host``. Behind a proxy that
+sends only ``X-Forwarded-For`` (a common nginx set-up), every visitor had the proxy's address: one
+rate-limit bucket for all, no GeoIP country; and the URLs built from the request (the widget's
+long-poll URL) named the address the proxy connected to, which visitors cannot reach. Under
+``--proxy-mode`` (Odoo's switch for "behind a trusted proxy"), this sets the request's address
+(``REMOTE_ADDR``), scheme (``wsgi.url_scheme``) and host (``HTTP_HOST``, ``SERVER_NAME``,
+``SERVER_PORT``) from the last value of each header sent, the one the proxy in front of Odoo added
+(nginx's ``$proxy_add_x_forwarded_for`` appends the address it saw: what a client writes in the
+header itself comes before it and is not used). It reads the headers, never the values Odoo's own
+``ProxyFix`` may have set, so that both together give the same answer. Without ``--proxy-mode``
+nothing changes: a client cannot claim another address with the header.
+
+Why here: ``Root.dispatch`` is where every request of every server process (threaded, prefork
+workers, gevent long-polling) enters Odoo's web layer, before anything reads the request. The
+``application`` function that chooses Odoo's ``ProxyFix`` is held by the servers from before any
+addon is loaded: replacing it would reach none of them. In a process that loads the addon only with
+its first request (see the package's docstring), that first request is not changed.
+
+Drop when porting to an Odoo whose own ``ProxyFix`` applies all three headers (Odoo 17's does, with
+``x_host=1``) and when the proxy always sends ``X-Forwarded-Host`` (``deploy/nginx-livechat.conf``
+does); check that the ported version still ignores the headers without ``--proxy-mode``.
+"""
+from odoo import http
+from odoo.tools import config
+
+from .replace import replace
+
+FORWARDED_HEADERS = ("HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_HOST")
+SCHEMES = ("http", "https")
+
+
+def is_forwarded(environ):
+    """Whether the request came through the trusted reverse proxy: ``--proxy-mode`` and at least
+    one ``X-Forwarded-*`` header."""
+    return bool(config.get("proxy_mode")) and any(environ.get(header) for header in FORWARDED_HEADERS)
+
+
+def last_value(header):
+    """The last of a header's comma-separated values (None when empty): the one the nearest proxy
+    added."""
+    value = (header or "").rsplit(",", 1)[-1].strip()
+    return value or None
+
+
+def apply_forwarded_headers(environ):
+    """Set the WSGI ``environ``'s client address, scheme and host from the proxy's headers, in
+    place, when ``is_forwarded``. Idempotent: the headers are read, not what was set before."""
+    if not is_forwarded(environ):
+        return environ
+    address = last_value(environ.get("HTTP_X_FORWARDED_FOR"))
+    if address:
+        environ["REMOTE_ADDR"] = address
+    scheme = (last_value(environ.get("HTTP_X_FORWARDED_PROTO")) or "").lower()
+    if scheme in SCHEMES:
+        environ["wsgi.url_scheme"] = scheme
+    host = last_value(environ.get("HTTP_X_FORWARDED_HOST"))
+    if host:
+        environ["HTTP_HOST"] = host
+        name, _colon, port = host.rpartition(":") if not host.endswith("]") else (host, "", "")
+        if not name or not port.isdigit():
+            name, port = host, ("443" if environ.get("wsgi.url_scheme") == "https" else "80")
+        environ["SERVER_NAME"], environ["SERVER_PORT"] = name, port
+    return environ
+
+
+def dispatch(self, environ, start_response):
+    apply_forwarded_headers(environ)
+    return dispatch.original(self, environ, start_response)
+
+
+def apply():
+    replace(http.Root, "dispatch", dispatch)
