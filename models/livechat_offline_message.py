@@ -1,8 +1,10 @@
+import json
 from email.utils import formataddr
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import plaintext2html
+from odoo.addons.bus.models.bus import json_dump
 
 from .livechat_input import (EMAIL_MAX_LENGTH, OFFLINE_MESSAGE_MAX_LENGTH, OFFLINE_NAME_MAX_LENGTH, clean_offline,
                              is_email, is_web_url)
@@ -106,13 +108,39 @@ class LivechatOfflineMessage(models.Model):
         return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
 
     def _erase(self):
-        """Delete these messages with their notifications, e-mails, followers and attachments."""
+        """Delete these messages with their notifications, e-mails, followers, attachments, and the
+        operators' pending bus notifications of them (they carry the visitor's text)."""
         records = self.sudo().exists()
         if records:
+            records._erase_bus_notifications()
             self.env["ir.attachment"].sudo().search([
                 ("res_model", "=", self._name), ("res_id", "in", records.ids)]).unlink()
             records.unlink()  # mail.thread: their mail.message (and queued mail.mail) and followers go too
         return len(records)
+
+    def _erase_bus_notifications(self):
+        """The bus notifications of these records' mail.message to partners (Odoo's inbox, channel
+        ``ir.needaction``), still in ``bus_bus`` until its clean-up: found by the partners' channels,
+        then by the message id."""
+        messages = self.sudo().mapped("message_ids")
+        partners = messages.mapped("partner_ids") | messages.mapped("needaction_partner_ids") | \
+            self.sudo().mapped("message_partner_ids")
+        if not messages or not partners:
+            return
+        dbname = self.env.cr.dbname
+        channels = tuple(json_dump((dbname, "ir.needaction", partner.id)) for partner in partners)
+        ids = set(messages.ids)
+        self.env.cr.execute("SELECT id, message FROM bus_bus WHERE channel IN %s", (channels,))
+        doomed = []
+        for row_id, payload in self.env.cr.fetchall():
+            try:
+                notification = json.loads(payload)
+            except ValueError:
+                continue
+            if isinstance(notification, dict) and notification.get("id") in ids:
+                doomed.append(row_id)
+        if doomed:
+            self.env.cr.execute("DELETE FROM bus_bus WHERE id IN %s", (tuple(doomed),))
 
     @api.multi
     def write(self, vals):

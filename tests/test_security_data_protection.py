@@ -66,17 +66,24 @@ class TestRetention(DataProtectionMixin, common.TransactionCase):
 
     def test_offline_messages_older_than_the_setting_are_erased(self):
         """Answered or not, with the operators' notifications of them."""
+        self.operator.notification_type = "inbox"  # notified in Odoo (over the bus), not by e-mail
         old = self._offline_message("Olga", 40)
         old_answered = self._offline_message("Oscar", 31)
         old_answered.action_mark_done()
         recent = self._offline_message("Rita", 10)
         notifications = (old | old_answered).mapped("message_ids")
         self.assertTrue(notifications)
+        # the operator's web client was told over the bus (Odoo's inbox): the text is in bus_bus too
+        bus = self.env["bus.bus"].sudo()
+        inbox = json.dumps([self.env.cr.dbname, "ir.needaction", self.operator.partner_id.id], separators=(",", ":"))
+        self.assertTrue(bus.search([("channel", "=", inbox), ("message", "like", "Call me back, Olga here")]))
         self.env["ir.config_parameter"].set_param("livechat.retention_days", "30")
         self.env.ref("livechat.ir_cron_livechat_retention").method_direct_trigger()
         self.assertFalse((old | old_answered).exists())
         self.assertFalse(notifications.exists())
         self.assertFalse(self.env["mail.message"].sudo().search([("body", "ilike", "Call me back, Olga here")]))
+        self.assertFalse(bus.search([("message", "like", "Call me back, Olga here")]), "nor on the bus")
+        self.assertTrue(bus.search([("channel", "=", inbox), ("message", "like", "Call me back, Rita here")]))
         self.assertTrue(recent.exists())
         self.assertTrue(recent.message_ids)
 
