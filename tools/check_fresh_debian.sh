@@ -37,7 +37,7 @@ mount -t proc proc "$FS/proc"; mount --rbind /sys "$FS/sys"; mount --rbind /dev 
 # as Debian's pg_createcluster picks it
 PGPORT=5432
 if pg_isready -q -h localhost -p 5432 2>/dev/null; then PGPORT=5433; fi
-IN_FS=(chroot "$FS" /usr/bin/env -i HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin PGPORT="$PGPORT"
+IN_FS=(chroot "$FS" /usr/bin/env HOME=/root PATH=/usr/sbin:/usr/bin:/sbin:/bin PGPORT="$PGPORT"
        PIP_CERT=/etc/ssl/certs/ca-certificates.crt /bin/bash -c)
 log "tools/setup.sh in the fresh system"
 "${IN_FS[@]}" "cd /root/livechat && ./tools/setup.sh"
