@@ -21,7 +21,7 @@ cleanup() {
     for mount in proc sys dev; do umount -R -l "$FS/$mount" 2>/dev/null || true; done
     rm -rf --one-file-system "$FS" "$FS.debootstrap.log"
 }
-trap cleanup EXIT
+[ -n "${LIVECHAT_KEEP_FS:-}" ] || trap cleanup EXIT
 
 command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq debootstrap >/dev/null
 log "debootstrap bookworm (minbase + python3, git) into $FS"

@@ -36,7 +36,9 @@ fi
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
     log "installing Debian packages: ${need_pkgs[*]}"
     as_root apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_pkgs[@]}" >/dev/null
+    if ! DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_pkgs[@]}" >"$CACHE/logs/apt.log" 2>&1; then
+        tail -n 30 "$CACHE/logs/apt.log" >&2; log "apt-get install failed, see $CACHE/logs/apt.log"; exit 1
+    fi
 fi
 
 # 2. PostgreSQL running, with a superuser role for the running user ----------
