@@ -101,7 +101,7 @@ class LivechatApi(http.Controller):
             })
         result = session._visitor_info()
         # a chatbot may already have spoken: the widget shows what it said
-        result.update(available=True, messages=session._history(), cursor=session._bus_cursor())
+        result.update(available=True, messages=session._history(), cursor=session._bus_cursor(just_opened=True))
         return json_response(result)
 
     @http.route("/livechat/api/session/post", **PUBLIC_API)

@@ -15,7 +15,12 @@ Odoo 11's bus loses notifications in two ways, and pays a new PostgreSQL connect
   registered before the read: a patch of Odoo's dispatcher, ``patches/bus_dispatch_poll.py``.
 * Every commit that wrote notifications opened a new connection to the ``postgres`` database for
   its ``NOTIFY`` (Odoo keeps no pool for it); one connection per process is kept instead.
+* Every long-poll (the visitor's and Odoo's web client's) reads the bus at least twice; Odoo's
+  ``poll`` reads each notification with every field through the ORM (the names of its creator and
+  last writer included): ``poll`` reads the three columns it returns in one query instead.
 """
+import datetime
+import json
 import logging
 import os
 import random
@@ -26,6 +31,7 @@ import psycopg2
 import odoo
 from odoo import api, models
 from odoo.addons.bus.models import bus as odoo_bus
+from odoo.tools.misc import DEFAULT_SERVER_DATETIME_FORMAT
 
 _logger = logging.getLogger(__name__)
 
@@ -99,6 +105,32 @@ class BusBus(models.Model):
             self.gc()
         channels = {odoo_bus.hashable(channel) for channel, _message in notifications}
         cr.after("commit", lambda: notifier.notify(channels))
+
+    @api.model
+    def poll(self, channels, last=0, options=None, force_status=False):
+        """Odoo's ``bus.bus.poll`` (same notifications, same order, same presence entries) in one query."""
+        options = options or {}
+        result = []
+        if channels:
+            if last == 0:  # the first poll returns the notifications of the last TIMEOUT seconds
+                since = datetime.datetime.utcnow() - datetime.timedelta(seconds=odoo_bus.TIMEOUT)
+                condition, value = "create_date > %s", since.strftime(DEFAULT_SERVER_DATETIME_FORMAT)
+            else:
+                condition, value = "id > %s", last
+            self.env.cr.execute("SELECT id, channel, message FROM bus_bus WHERE " + condition +
+                                " AND channel IN %s ORDER BY id",
+                                (value, tuple(odoo_bus.json_dump(channel) for channel in channels)))
+            result = [{"id": notification_id, "channel": json.loads(channel), "message": json.loads(message)}
+                      for notification_id, channel, message in self.env.cr.fetchall()]
+        if result or force_status:
+            partner_ids = options.get("bus_presence_partner_ids")
+            if partner_ids:
+                partners = self.env["res.partner"].browse(partner_ids)
+                result += [{
+                    "id": -1,
+                    "channel": (self._cr.dbname, "bus.presence"),
+                    "message": {"id": partner.id, "im_status": partner.im_status}} for partner in partners]
+        return result
 
     @api.model
     def _livechat_sendmany(self, notifications):

@@ -9,6 +9,7 @@ import time
 import uuid
 
 from odoo import SUPERUSER_ID, api
+from odoo.addons.bus.models import bus as odoo_bus
 from odoo.addons.bus.models.bus import dispatch, json_dump
 from odoo.tests import common
 
@@ -96,3 +97,26 @@ class TestBusOrdering(common.TransactionCase):
         thread.join(25)
         self.assertEqual([n["message"] for n in result["notifications"]], [{"text": "hello"}])
         self.assertLess(result["seconds"], 10, "woken by the commit, not by the poll's timeout")
+
+
+class TestBusPoll(common.TransactionCase):
+    """The one-query ``bus.bus.poll`` gives what Odoo's gives."""
+
+    def test_poll_returns_what_odoos_poll_returns(self):
+        Bus = self.env["bus.bus"]
+        tag = uuid.uuid4().hex
+        channels = [(self.env.cr.dbname, "livechat.session", tag), (self.env.cr.dbname, "res.partner", tag)]
+        self.env.cr.execute("SELECT max(id) FROM bus_bus")
+        last = self.env.cr.fetchone()[0] or 1
+        Bus.sendmany([(channels[0], {"n": 1}), ((self.env.cr.dbname, "other", tag), {"n": 2}),
+                      (channels[1], {"n": 3}), (channels[0], {"n": 4})])
+        partner = self.env.ref("base.partner_root")
+        options = {"bus_presence_partner_ids": [partner.id]}
+        for arguments in ((channels, last), (channels, 0), (channels[1:], last), ([], last)):
+            for force_status in (False, True):
+                ours = Bus.poll(*arguments, options=options, force_status=force_status)
+                odoos = odoo_bus.ImBus.poll(Bus, *arguments, options=options, force_status=force_status)
+                self.assertEqual(ours, odoos, "%s, force_status=%s" % (arguments, force_status))
+        messages = [n["message"]["n"] for n in Bus.poll(channels, last) if n["id"] > 0]
+        self.assertEqual(messages, [1, 3, 4], "the channels' notifications, in order")
+        self.assertEqual(Bus.poll(channels, last + 10 ** 9, options=options), [], "nothing new: no presence either")

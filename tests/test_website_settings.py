@@ -25,3 +25,14 @@ class TestWebsiteSettings(LivechatCase):
         arch = self.env["res.config.settings"].fields_view_get(view_type="form")["arch"]
         self.assertIn("Live Chat", arch)
         self.assertIn('name="livechat_channel_id"', arch)
+
+    def test_the_visitor_api_runs_as_the_public_user_of_the_website(self):
+        """The visitor API caches the website's public user (models/ir_http.py): a change is seen at once."""
+        website = self.env.ref("website.default_website")
+        Website = self.env["website"]
+        self.assertEqual(Website._livechat_public_uid(website.id), website.user_id.id)
+        other = self.env["res.users"].create({"name": "Other public", "login": "other_public_user"})
+        website.user_id = other
+        self.assertEqual(Website._livechat_public_uid(website.id), other.id)
+        self.assertEqual(Website._livechat_public_uid(False), self.env.ref("base.public_user").id,
+                         "no website: Odoo's public user")
