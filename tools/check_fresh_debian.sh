@@ -11,6 +11,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 MODE="${1:-setup}"
 FS="$(mktemp -d /tmp/livechat_fresh_debian.XXXXXX)"
+chmod 755 "$FS"  # the fresh system's root: its postgres user must be able to walk it
 log() { printf '[fresh-debian] %s\n' "$*" >&2; }
 cleanup() {
     # every process started in the fresh system (its PostgreSQL), then its mounts, then its files

@@ -45,6 +45,12 @@ fi
 start_postgres() {
     local ver cluster
     if pg_isready -q -h localhost 2>/dev/null; then return 0; fi
+    if [ -z "$(pg_lsclusters -h 2>/dev/null)" ]; then
+        # Debian creates a cluster when it installs PostgreSQL, unless that failed or was disabled
+        ver="$(ls /usr/lib/postgresql | sort -V | tail -n1)"
+        log "no PostgreSQL cluster: creating $ver/main"
+        as_root pg_createcluster "$ver" main >/dev/null || { log "pg_createcluster $ver main failed"; return 1; }
+    fi
     read -r ver cluster _ < <(pg_lsclusters -h | head -n1)
     log "starting PostgreSQL $ver/$cluster"
     as_root pg_ctlcluster --skip-systemctl-redirect "$ver" "$cluster" start
