@@ -98,7 +98,7 @@ def test_a_resend_after_a_kill_between_commit_and_answer_is_stored_once(server, 
         except OSError:
             written = b""
         sock.close()
-        print("\nkilled after the commit; the server had %s its answer" % (
+        print("\nkilled after the commit (the server had %s its answer, which the visitor never read)" % (
             "written" if written.startswith(b"HTTP/") else "not written"))
         visitor.close()
 

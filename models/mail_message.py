@@ -26,6 +26,8 @@ class MailMessage(models.Model):
              "instead of storing the message twice.")
 
     def init(self):
+        if self._name != "mail.message":
+            return  # the composer (mail.compose.message) inherits this model, not its table
         # named as CLIENT_ID_INDEX (a test checks it)
         self.env.cr.execute(
             "CREATE UNIQUE INDEX IF NOT EXISTS mail_message_livechat_client_id_unique "
