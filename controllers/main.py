@@ -104,8 +104,8 @@ class LivechatApi(http.Controller):
         """The visitor writes: plain text, at most MESSAGE_MAX_LENGTH characters, with the message's
         client id (a resend of a stored message is answered as its first post was, nothing is posted)."""
         session = visitor_session(data, open_only=True)
-        body = data.get("body")
-        if not isinstance(body, str) or not body.strip():
+        body = str_param(data, "body")  # text, or a 400 that says so
+        if not body.strip():
             raise ApiError(400, "empty_message", _("Write a message before sending it."))
         body = body.strip()
         if len(body) > MESSAGE_MAX_LENGTH:

@@ -90,9 +90,15 @@ def clean_text(value):
     return TEXT_UNSAFE.sub("", value) if isinstance(value, str) else ""
 
 
+def without_fragment(url):
+    """``url`` without its ``#fragment``: the part of an address a page keeps for itself, where
+    single-page sites and log-in flows put state and tokens that operators have no use for."""
+    return url.split("#", 1)[0]
+
+
 def clean_url(value, max_length=URL_MAX_LENGTH):
-    """An http(s) URL without control characters, else '' (a javascript: URL is no page)."""
-    value = clean_line(value, max_length)
+    """An http(s) URL without control characters nor fragment, else '' (a javascript: URL is no page)."""
+    value = without_fragment(clean_line(value, max_length))
     return value if is_web_url(value) else ""
 
 

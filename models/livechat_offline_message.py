@@ -1,11 +1,14 @@
 from email.utils import formataddr
 
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tools import plaintext2html
 
 from .livechat_input import (EMAIL_MAX_LENGTH, OFFLINE_MESSAGE_MAX_LENGTH, OFFLINE_NAME_MAX_LENGTH, clean_offline,
                              is_email, is_web_url)
+
+# what users may write on an offline message (mail.thread's message_* fields besides)
+USER_WRITABLE_FIELDS = {"state", "user_id"}
 
 
 class LivechatOfflineMessage(models.Model):
@@ -110,6 +113,19 @@ class LivechatOfflineMessage(models.Model):
                 ("res_model", "=", self._name), ("res_id", "in", records.ids)]).unlink()
             records.unlink()  # mail.thread: their mail.message (and queued mail.mail) and followers go too
         return len(records)
+
+    @api.multi
+    def write(self, vals):
+        """What the visitor sent stays as he sent it: users (operators, administrators) only change
+        whether it was answered. The form's readonly fields are not enough: the RPC API writes any
+        field. The addon's own code writes as superuser."""
+        if self.env.uid != SUPERUSER_ID:
+            forbidden = sorted(key for key in vals if key not in USER_WRITABLE_FIELDS
+                               and not key.startswith("message_"))
+            if forbidden:
+                raise AccessError(_("An offline message keeps what the visitor sent: only its status can be "
+                                    "changed (not: %s).") % ", ".join(forbidden))
+        return super(LivechatOfflineMessage, self).write(vals)
 
     def action_mark_done(self):
         self.write({"state": "done", "user_id": self.env.uid})

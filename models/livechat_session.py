@@ -26,7 +26,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import plaintext2html
 
 from .livechat_events import CLOSED, bus_event
-from .livechat_input import MESSAGE_MAX_LENGTH, WIDGET_LIMITS, clean_text, clean_visitor, is_client_id, is_web_url
+from .livechat_input import WIDGET_LIMITS, clean_text, clean_visitor, is_client_id, is_web_url
 
 HISTORY_LIMIT = 200
 ABANDONED_AFTER = timedelta(hours=24)
@@ -155,7 +155,6 @@ class LivechatSession(models.Model):
             "auto_popup_timer": rule.auto_popup_timer if action == "auto_popup" else 0,
             "chatbot": chatbot._visitor_card() if chatbot else None,
             "offline_form": offline_form,
-            "max_length": MESSAGE_MAX_LENGTH,
             "limits": dict(WIDGET_LIMITS),
             "lang": self.env.lang or "en_US",
             "colors": {

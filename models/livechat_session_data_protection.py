@@ -1,6 +1,7 @@
 """Data protection: closed conversations are kept N days, and one visitor's data is erased on request
 (confirmed in the wizard ``livechat.visitor.erase``, wizard/livechat_visitor_erase.py)."""
 import logging
+import threading
 from datetime import timedelta
 
 from odoo import _, api, fields, models
@@ -12,6 +13,9 @@ from .livechat_input import is_email
 _logger = logging.getLogger(__name__)
 
 RETENTION_PARAM = "livechat.retention_days"
+# Retention erases this many sessions (or offline messages) per transaction, committed one after the
+# other: a first run on years of conversations never holds its locks for long.
+RETENTION_BATCH_SIZE = 200
 
 
 class LivechatSession(models.Model):
@@ -29,25 +33,36 @@ class LivechatSession(models.Model):
             return 0
 
     @api.model
-    def _gc_expired_sessions(self):
+    def _gc_expired_sessions(self, batch_size=RETENTION_BATCH_SIZE):
         """Cron: erase the sessions closed, and the offline messages left, more than the retention
-        setting's days ago."""
+        setting's days ago, ``batch_size`` records a transaction. Returns the number of batches."""
         days = self._retention_days()
         if not days:
-            return True
+            return 0
         limit = fields.Datetime.to_string(fields.Datetime.from_string(fields.Datetime.now()) - timedelta(days=days))
-        sessions = self.sudo().search([
-            ("state", "=", "closed"),
-            "|", ("end_date", "<", limit), "&", ("end_date", "=", False), ("start_date", "<", limit),
-        ])
-        if sessions:
-            _logger.info("Live chat retention (%d days): erasing %d closed sessions", days, len(sessions))
-            sessions._erase()
-        offline = self.env["livechat.offline.message"].sudo().search([("create_date", "<", limit)])
-        if offline:
-            _logger.info("Live chat retention (%d days): erasing %d offline messages", days, len(offline))
-            offline._erase()
-        return True
+        expired = [
+            ("livechat.session", [("state", "=", "closed"), "|", ("end_date", "<", limit),
+                                  "&", ("end_date", "=", False), ("start_date", "<", limit)]),
+            ("livechat.offline.message", [("create_date", "<", limit)]),
+        ]
+        batches = 0
+        for model, domain in expired:
+            erased = set()
+            while True:
+                records = self.env[model].sudo().search(domain, limit=batch_size, order="id")
+                if not records or erased.intersection(records.ids):
+                    break  # done (or a record that would not go: never loop on it)
+                erased.update(records.ids)
+                _logger.info("Live chat retention (%d days): erasing %d %s", days, len(records), model)
+                records._erase()
+                batches += 1
+                self._commit_batch()
+        return batches
+
+    def _commit_batch(self):
+        """Commit a batch of the retention cron, except in tests (their transaction is rolled back)."""
+        if not getattr(threading.current_thread(), "testing", False):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _visitor_sessions(self):
         """The sessions of the visitors of these sessions: same browser id, else the session alone."""

@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .livechat_input import URL_MAX_LENGTH, is_web_url
+from .livechat_input import URL_MAX_LENGTH, is_web_url, without_fragment
 
 MAX_PAGES_PER_SESSION = 50
 
@@ -20,7 +20,8 @@ class LivechatSessionPage(models.Model):
 
     @api.model
     def _clean_url(self, url):
-        """The page address as stored: an http(s) address of at most URL_MAX_LENGTH characters.
+        """The page address as stored: an http(s) address of at most URL_MAX_LENGTH characters, without
+        its fragment.
 
         Raises ValidationError with a readable message for anything else.
         """
@@ -34,4 +35,4 @@ class LivechatSessionPage(models.Model):
             raise ValidationError(_("The address of the visited page contains invalid characters."))
         if not is_web_url(url):
             raise ValidationError(_("The visited page must be a web address starting with http:// or https://."))
-        return url
+        return without_fragment(url)

@@ -10,6 +10,13 @@ MESSAGE_STYLE = "margin:0 0 12px 0;padding:8px 12px;border-radius:6px;background
 VISITOR_BACKGROUND = "#F1F1F1"
 OPERATOR_BACKGROUND = "#E8F0F7"
 NOTICE_STYLE = "margin:0 0 12px 0;color:#777;font-style:italic;"
+# Transcripts are e-mails from the company's server to an address the visitor types: at most this
+# many an hour for the whole database and for one channel (system parameters override them), so
+# that many sessions from many addresses cannot turn the chat into a mail relay.
+TRANSCRIPT_HOURLY_LIMIT_PARAM = "livechat.transcript_hourly_limit"
+TRANSCRIPT_HOURLY_LIMIT = 100
+TRANSCRIPT_HOURLY_LIMIT_CHANNEL_PARAM = "livechat.transcript_hourly_limit_per_channel"
+TRANSCRIPT_HOURLY_LIMIT_CHANNEL = 30
 
 
 class LivechatSession(models.Model):
@@ -21,6 +28,9 @@ class LivechatSession(models.Model):
         string="Conversation", compute="_compute_conversation_html", sanitize=False,
         help="Every message of the conversation, oldest first.")
     message_count = fields.Integer(string="Messages", compute="_compute_conversation_html")
+    transcript_sent_dates = fields.Text(
+        string="Transcripts Sent", readonly=True, copy=False,
+        help="When the visitor had the conversation e-mailed to him (UTC, one a line; the address is not kept).")
 
     def _compute_conversation_html(self):
         for session in self:
@@ -76,6 +86,48 @@ class LivechatSession(models.Model):
         alias, domain = params.get_param("mail.catchall.alias"), params.get_param("mail.catchall.domain")
         return "%s <%s@%s>" % (company.name, alias, domain) if alias and domain else False
 
+    def _operator_answered(self):
+        """Whether a user (an operator, not a bot nor the visitor) wrote in the conversation."""
+        self.ensure_one()
+        if not self.mail_channel_id:
+            return False
+        self.env.cr.execute("""
+            SELECT 1 FROM mail_message m JOIN res_users u ON u.partner_id = m.author_id
+             WHERE m.model = 'mail.channel' AND m.res_id = %s AND m.message_type = 'comment' LIMIT 1
+        """, (self.mail_channel_id.id,))
+        return bool(self.env.cr.fetchone())
+
+    def _check_transcript_allowed(self):
+        """A readable refusal unless the transcript may be sent: an operator answered (the e-mail then
+        carries a real conversation, not only what the visitor typed), and the hourly caps of the
+        database and of the channel are not reached. Counted under a transaction lock: exact across
+        workers."""
+        self.ensure_one()
+        if not self._operator_answered():
+            raise UserError(_("The conversation can be sent by e-mail once an operator has answered."))
+        params = self.env["ir.config_parameter"].sudo()
+
+        def limit(param, default):
+            try:
+                return max(int(params.get_param(param, default)), 0)
+            except (TypeError, ValueError):
+                return default
+        total = limit(TRANSCRIPT_HOURLY_LIMIT_PARAM, TRANSCRIPT_HOURLY_LIMIT)
+        per_channel = limit(TRANSCRIPT_HOURLY_LIMIT_CHANNEL_PARAM, TRANSCRIPT_HOURLY_LIMIT_CHANNEL)
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(hashtext('livechat.transcript'))")
+        self.env.cr.execute("""
+            SELECT channel_id, count(*) FROM (
+                SELECT s.channel_id, unnest(string_to_array(s.transcript_sent_dates, E'\n'))::timestamp AS sent
+                  FROM livechat_session s WHERE s.transcript_sent_dates IS NOT NULL
+                   AND s.write_date > (now() at time zone 'UTC') - interval '1 hour') AS sends
+             WHERE sent > (now() at time zone 'UTC') - interval '1 hour'
+             GROUP BY channel_id
+        """)
+        counts = dict(self.env.cr.fetchall())
+        channel_count = counts.get(self.channel_id.id, 0)
+        if (total and sum(counts.values()) >= total) or (per_channel and channel_count >= per_channel):
+            raise UserError(_("Too many conversations were sent by e-mail in the last hour: please try again later."))
+
     def _send_transcript(self, email, tz=None):
         """Queue the transcript e-mail of the conversation to ``email`` (sent by Odoo's mail queue).
 
@@ -83,6 +135,7 @@ class LivechatSession(models.Model):
         """
         self.ensure_one()
         email = self._check_transcript_email(email)
+        self._check_transcript_allowed()
         if tz not in pytz.all_timezones_set:
             tz = "UTC"
         session = self.sudo().with_context(tz=tz)
@@ -96,6 +149,8 @@ class LivechatSession(models.Model):
             "email_from": session._transcript_sender(),
             "auto_delete": True,
         })
+        sent = (self.sudo().transcript_sent_dates or "").split("\n")
+        self.sudo().transcript_sent_dates = "\n".join([line for line in sent if line][-20:] + [fields.Datetime.now()])
         return self.env["mail.mail"].sudo().browse(mail_id)
 
     @api.model

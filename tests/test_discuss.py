@@ -288,6 +288,18 @@ class TestPageVisitApi(common.HttpCase):
         self.assertEqual((status, body), (200, {"recorded": True}))
         self.assertEqual(self.session.page_ids.mapped("url"), ["https://shop.example.com/cart"])
 
+    def test_pages_are_stored_without_their_fragment(self):
+        """A fragment can carry a log-in token (#access_token=...): it never reaches the database."""
+        status, _body = self.post({"token": self.token, "url": "https://shop.example.com/account#access_token=s3cr3t"})
+        self.assertEqual(status, 200)
+        self.assertEqual(self.session.page_ids.mapped("url"), ["https://shop.example.com/account"])
+        opened = self.env["livechat.session"]._open_for_visitor(
+            self.session.channel_id, page_url="https://shop.example.com/#/cart?token=s3cr3t", visitor_name="Bo")
+        self.assertEqual(opened.page_url, "https://shop.example.com/")
+        offline = self.env["livechat.offline.message"]._create_from_visitor(
+            self.session.channel_id, "Bo", "bo@example.com", "Hello", page_url="https://shop.example.com/c#t=1")
+        self.assertEqual(offline.page_url, "https://shop.example.com/c")
+
     def test_bad_address_gets_a_readable_error(self):
         status, body = self.post({"token": self.token, "url": "javascript:alert(1)"})
         self.assertEqual(status, 400)

@@ -94,18 +94,36 @@ class TestOfflineMessage(AfterChatCase):
         self.assertFalse(self.Offline.sudo().search([("channel_id", "=", self.channel.id)]))
 
     def test_the_page_stays_a_web_address(self):
-        """Operators may write the record (to mark it answered): never a script URL in its page link."""
+        """Never a script URL in the backend's page link, whoever writes it."""
         record = self.Offline._create_from_visitor(
             self.channel, "Ana", "ana@example.com", "Hi", page_url="javascript:alert(document.cookie)")
         self.assertFalse(record.page_url, "a visitor's script URL is no page")
-        mine = record.sudo(self.operator)
         for url in ("javascript:alert(1)", " JavaScript:alert(1)", "data:text/html,<script>x</script>", "//x.example"):
             with self.assertRaisesRegex(ValidationError, "http"):
                 with self.env.cr.savepoint():
-                    mine.write({"page_url": url})
-        mine.write({"page_url": "HTTPS://shop.example.com/contactus"})
-        mine.action_mark_done()
-        self.assertEqual(record.state, "done")
+                    record.sudo().write({"page_url": url})
+        record.sudo().write({"page_url": "HTTPS://shop.example.com/contactus"})
+
+    def test_users_change_only_the_status_not_what_the_visitor_sent(self):
+        """The form shows the fields read-only; the RPC API must refuse them too, even to live chat administrators."""
+        record = self.Offline._create_from_visitor(self.channel, "Ana", "ana@example.com", "Call me at 10",
+                                                   page_url="https://shop.example.com/contactus")
+        manager = self.env["res.users"].with_context(no_reset_password=True).create({
+            "name": "Mara Manager", "login": "mara_offline_manager", "email": "mara@example.com",
+            "groups_id": [(6, 0, [self.env.ref("livechat.group_livechat_manager").id])]})
+        for user in (self.operator, manager):
+            mine = record.sudo(user)
+            for vals in ({"name": "Someone else"}, {"email": "spam@example.com"}, {"message": "Changed"},
+                         {"page_url": "https://elsewhere.example.com/"}, {"state": "done", "message": "x"}):
+                with self.assertRaisesRegex(AccessError, "only its status"):
+                    with self.env.cr.savepoint():
+                        mine.write(vals)
+            mine.action_mark_done()
+            self.assertEqual(record.state, "done")
+            mine.action_mark_new()
+        record.invalidate_cache()
+        self.assertEqual((record.name, record.email, record.message, record.page_url),
+                         ("Ana", "ana@example.com", "Call me at 10", "https://shop.example.com/contactus"))
 
     def test_operators_see_only_their_channels_messages(self):
         other_channel = self.env["livechat.channel"].create({"name": "Elsewhere", "user_ids": [(6, 0, [])]})

@@ -80,6 +80,20 @@ class TestRetention(DataProtectionMixin, common.TransactionCase):
         self.assertTrue(recent.exists())
         self.assertTrue(recent.message_ids)
 
+    def test_a_large_backlog_is_erased_in_short_transactions(self):
+        """A first run on years of conversations erases them batch after batch (each committed by the
+        cron), never all in one transaction that would hold its locks for long."""
+        self.env["ir.config_parameter"].set_param("livechat.retention_days", "30")
+        old = self.old | self._visitor_session("Older 1", closed_days_ago=50) | \
+            self._visitor_session("Older 2", closed_days_ago=60) | self._visitor_session("Older 3", closed_days_ago=70)
+        offline = self._offline_message("Olga", 400) | self._offline_message("Ilie", 500)
+        batches = self.env["livechat.session"]._gc_expired_sessions(batch_size=3)
+        self.assertEqual(batches, 2 + 1, "4 sessions in batches of 3, then 2 offline messages")
+        self.assertFalse(old.exists())
+        self.assertFalse(offline.exists())
+        self.assert_kept(self.recent)
+        self.assert_kept(self.ongoing)
+
     def test_zero_keeps_everything(self):
         old_offline = self._offline_message("Olga", 400)
         self.env["ir.config_parameter"].set_param("livechat.retention_days", "0")

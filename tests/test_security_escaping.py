@@ -23,6 +23,11 @@ class TestEscaping(SecurityHttpCase):
             headers={"User-Agent": ("Mozilla/5.0 %s %s" % (HOSTILE_HTML, RLO)).encode("utf-8")})
         return result, self.session_of(result["token"])
 
+    def operator_answers(self, session):
+        """Transcripts are sent once an operator answered."""
+        session.mail_channel_id.sudo(self.operator).message_post(
+            body="<p>Answered</p>", message_type="comment", subtype="mail.mt_comment")
+
     def test_message_text_is_text_everywhere(self):
         result, session = self.hostile_session()
         status, posted = self.api("session/post", {"token": result["token"], "body": HOSTILE_TEXT})
@@ -41,6 +46,7 @@ class TestEscaping(SecurityHttpCase):
         # the session's history (form view) and the transcript e-mail
         self.assert_no_markup(session.conversation_html, "the session's conversation")
         self.assertIn("&lt;img", session.conversation_html)
+        self.operator_answers(session)
         mail = session._send_transcript("eve@example.com")
         self.assert_no_markup(mail.body_html, "the transcript e-mail")
         self.assertIn("&lt;img", mail.body_html)
@@ -69,6 +75,7 @@ class TestEscaping(SecurityHttpCase):
         self.assert_no_markup(session.conversation_html, "the session's conversation")
         # the transcript e-mail names the channel: escaped as well
         self.channel.name = "Desk %s" % HOSTILE_HTML
+        self.operator_answers(session)
         self.assert_no_markup(session._send_transcript("eve@example.com").body_html, "the transcript e-mail")
 
     def test_script_urls_are_not_stored_as_pages(self):

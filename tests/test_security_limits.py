@@ -363,11 +363,19 @@ class TestRateLimitHttp(SecurityHttpCase):
         self.set_limit("livechat.rate_limit_transcript_per_ip", 2)
         Mail = self.env["mail.mail"].sudo()
         before = Mail.search_count([("email_to", "=", "victim@example.com")])
+
+        def answered_session():
+            token = self.open_session()["token"]
+            session = self.session_of(token)
+            session._post_visitor_message("Hello")
+            session.mail_channel_id.sudo(session.operator_id).message_post(
+                body="Hi", message_type="comment", subtype="mail.mt_comment")
+            return token
         for _i in range(2):
             response = self.post("/livechat/api/session/transcript", {
-                "token": self.open_session()["token"], "email": "victim@example.com"})
+                "token": answered_session(), "email": "victim@example.com"})
             self.assertEqual(response.status_code, 200, response.text)
-        token = self.open_session()["token"]
+        token = answered_session()
         self.assert_rate_limited(self.post("/livechat/api/session/transcript", {
             "token": token, "email": "victim@example.com"}))
         self.assertEqual(Mail.search_count([("email_to", "=", "victim@example.com")]), before + 2)

@@ -79,6 +79,7 @@ class TestTranscriptApi(AfterChatHttpCase):
     def test_request_a_transcript(self):
         session = self._open_session(self.channel)
         session._post_visitor_message("Do you deliver to Cluj?")
+        self._operator_says(session, "Yes, in two days.")
         status, body = self.api("/livechat/api/session/transcript", {
             "token": session.sudo().access_token, "email": "ana@example.com", "tz": "Europe/Bucharest"})
         self.assertEqual(status, 200, body)
@@ -87,6 +88,40 @@ class TestTranscriptApi(AfterChatHttpCase):
         mail = self.env["mail.mail"].sudo().search([("email_to", "=", "ana@example.com")])
         self.assertEqual(len(mail), 1)
         self.assertIn("Do you deliver to Cluj?", mail.body_html)
+
+    def test_no_transcript_before_an_operator_answered(self):
+        """Else a visitor could have the company's server e-mail anybody the text he typed."""
+        session = self._open_session(self.channel, first_message="Buy cheap pills at spam.example")
+        status, body = self.api("/livechat/api/session/transcript", {
+            "token": session.sudo().access_token, "email": "victim@example.com"})
+        self.assertEqual(status, 400)
+        self.assertIn("once an operator has answered", body["error"]["message"])
+        self.assertFalse(self.env["mail.mail"].sudo().search([("email_to", "=", "victim@example.com")]))
+
+    def test_hourly_caps_of_the_database_and_the_channel(self):
+        """Many sessions from many addresses: the whole database sends at most so many an hour."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("livechat.transcript_hourly_limit_per_channel", "2")
+        params.set_param("livechat.transcript_hourly_limit", "3")
+        params.set_param("livechat.rate_limit_transcript_per_ip", "0")
+        other = self.env["livechat.channel"].create({"name": "Other Help", "user_ids": [(6, 0, [self.operator.id])]})
+
+        def ask(channel, address):
+            session = self._open_session(channel)
+            self._operator_says(session, "Hello")
+            return self.api("/livechat/api/session/transcript", {
+                "token": session.sudo().access_token, "email": address})
+        self.assertEqual(ask(self.channel, "a1@example.com")[0], 200)
+        self.assertEqual(ask(self.channel, "a2@example.com")[0], 200)
+        status, body = ask(self.channel, "a3@example.com")
+        self.assertEqual(status, 400, "the channel's cap bites")
+        self.assertIn("last hour", body["error"]["message"])
+        self.assertEqual(ask(other, "b1@example.com")[0], 200, "another channel still has room")
+        self.assertEqual(ask(other, "b2@example.com")[0], 400, "the database's cap bites")
+        Mail = self.env["mail.mail"].sudo()
+        self.assertEqual(Mail.search_count([("email_to", "in", ["a3@example.com", "b2@example.com"])]), 0)
+        self.assertEqual(Mail.search_count([("email_to", "in", ["a1@example.com", "a2@example.com",
+                                                                "b1@example.com"])]), 3)
 
     def test_invalid_address_gets_a_readable_error(self):
         session = self._open_session(self.channel)

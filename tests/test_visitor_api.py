@@ -280,7 +280,10 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
                             413, "message_too_long")
         self.assertIn(str(MESSAGE_MAX_LENGTH), error["message"])
         self._error("/livechat/api/session/post", {"token": token, "body": "   "}, 400, "empty_message")
-        self._error("/livechat/api/session/post", {"token": token, "body": ["list"]}, 400, "empty_message")
+        # a body of the wrong type is named as such, not taken for an empty message
+        for wrong in (["list"], 42, {"text": "hi"}, True):
+            error = self._error("/livechat/api/session/post", {"token": token, "body": wrong}, 400, "invalid_body")
+            self.assertIn("body", error["message"])
         self._ok("/livechat/api/session/post", {"token": token, "body": "x" * MESSAGE_MAX_LENGTH})
         self.assertEqual(len(self._ok("/livechat/api/session/history", {"token": token})["messages"]), 1)
 
