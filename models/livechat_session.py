@@ -302,8 +302,14 @@ class LivechatSession(models.Model):
         # before the conversation is announced (its notification holds the bus' order lock until commit)
         self._leave_ended_conversations(starting.mapped("operator_id.partner_id").ids)
         for session in starting:
-            # two first messages at once (a double click): the second waits, then is replayed by Odoo
-            self.env.cr.execute("SELECT 1 FROM livechat_session WHERE id = %s FOR UPDATE", (session.id,))
+            # two first messages at once (a double click): the second waits, then is replayed by Odoo.
+            # What the lock reads, not the cache: the rate check committed since the session was read,
+            # and a first message that committed in between created the conversation already.
+            self.env.cr.execute("SELECT mail_channel_id FROM livechat_session WHERE id = %s FOR UPDATE",
+                                (session.id,))
+            if self.env.cr.fetchone()[0]:
+                session.invalidate_cache(["mail_channel_id"], session.ids)
+                continue
             session.mail_channel_id = self._create_conversation(
                 session.visitor_name, members=[self._operator_membership(session.operator_id)])
             session._notify_operator_new_conversation()
