@@ -5,13 +5,15 @@ import logging
 import threading
 import time
 
-from psycopg2 import OperationalError
+from psycopg2 import IntegrityError, OperationalError, errorcodes
 
 import odoo
 from odoo import _
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import Response, request
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
+
+from ..models.mail_message import CLIENT_ID_INDEX
 
 _logger = logging.getLogger(__name__)
 
@@ -137,6 +139,38 @@ def storable_text(value):
     return True
 
 
+def answer(handler, self, *args, **kwargs):
+    """One try of a ``json_api`` route: its answer, or its error as a JSON answer (rolled back)."""
+    try:
+        request.context = dict(request.context, lang=visitor_lang())
+        data = read_json_body()
+        if data.get("lang"):
+            request.context = dict(request.context, lang=visitor_lang(data["lang"]))
+        return handler(self, data, *args, **kwargs)
+    except ApiError as error:
+        request.env.cr.rollback()
+        return held_back(error_response(error.status, error.code, error.message, error.headers), error.hold_back)
+    except (UserError, ValidationError) as error:
+        request.env.cr.rollback()
+        return error_response(400, "invalid", error.name if hasattr(error, "name") else str(error))
+    except IntegrityError as error:
+        if concurrent_resend(error):
+            raise  # answered again by the wrapper
+        _logger.exception("Live chat API error on %s", request.httprequest.path)
+        request.env.cr.rollback()
+        return error_response(500, "server_error", _("Something went wrong on our side; please try again."))
+    except OperationalError as error:
+        if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
+            raise  # two requests wrote the same row (e.g. rate while leaving): Odoo replays this one
+        _logger.exception("Live chat API error on %s", request.httprequest.path)
+        request.env.cr.rollback()
+        return error_response(500, "server_error", _("Something went wrong on our side; please try again."))
+    except Exception:
+        _logger.exception("Live chat API error on %s", request.httprequest.path)
+        request.env.cr.rollback()
+        return error_response(500, "server_error", _("Something went wrong on our side; please try again."))
+
+
 def json_api(handler):
     """Route decorator: JSON object in as ``data``, JSON out; errors become JSON with their HTTP status.
 
@@ -151,28 +185,27 @@ def json_api(handler):
                                   _("This address answers POST requests with a JSON object as body."),
                                   [("Allow", "POST, OPTIONS")])
         try:
-            request.context = dict(request.context, lang=visitor_lang())
-            data = read_json_body()
-            if data.get("lang"):
-                request.context = dict(request.context, lang=visitor_lang(data["lang"]))
-            return handler(self, data, *args, **kwargs)
-        except ApiError as error:
+            return answer(handler, self, *args, **kwargs)
+        except IntegrityError:
+            # a request with the same client id stored the message and committed first: this one is its
+            # resend, answered in a new transaction, which sees that message (Odoo 11 replays a request
+            # after a serialization error, not after a unique violation)
             request.env.cr.rollback()
-            return held_back(error_response(error.status, error.code, error.message, error.headers), error.hold_back)
-        except (UserError, ValidationError) as error:
-            request.env.cr.rollback()
-            return error_response(400, "invalid", error.name if hasattr(error, "name") else str(error))
-        except OperationalError as error:
-            if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
-                raise  # two requests wrote the same row (e.g. rate while leaving): Odoo replays this one
-            _logger.exception("Live chat API error on %s", request.httprequest.path)
-            request.env.cr.rollback()
-            return error_response(500, "server_error", _("Something went wrong on our side; please try again."))
-        except Exception:
+            request.env.clear()
+        try:
+            return answer(handler, self, *args, **kwargs)
+        except IntegrityError:
             _logger.exception("Live chat API error on %s", request.httprequest.path)
             request.env.cr.rollback()
             return error_response(500, "server_error", _("Something went wrong on our side; please try again."))
     return wrapper
+
+
+def concurrent_resend(error):
+    """True when ``error`` (an IntegrityError) is the unique index of messages' client ids: another
+    request stored the same visitor's message (same client id) and committed first."""
+    diag = getattr(error, "diag", None)
+    return error.pgcode == errorcodes.UNIQUE_VIOLATION and getattr(diag, "constraint_name", None) == CLIENT_ID_INDEX
 
 
 def int_param(data, key, required=True):

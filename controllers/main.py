@@ -13,7 +13,7 @@ from odoo.tools import config
 
 from odoo.addons.bus.models.bus import dispatch
 
-from ..models.livechat_input import MESSAGE_MAX_LENGTH, URL_MAX_LENGTH
+from ..models.livechat_input import CLIENT_ID_MAX_LENGTH, MESSAGE_MAX_LENGTH, URL_MAX_LENGTH, is_client_id
 from ..patches.http_dispatch import is_forwarded
 from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param, visitor_session
 
@@ -107,7 +107,8 @@ class LivechatApi(http.Controller):
     @http.route("/livechat/api/session/post", **PUBLIC_API)
     @json_api
     def session_post(self, data):
-        """The visitor writes: plain text, at most MESSAGE_MAX_LENGTH characters."""
+        """The visitor writes: plain text, at most MESSAGE_MAX_LENGTH characters, with the message's
+        client id (a resend of a stored message is answered as its first post was, nothing is posted)."""
         session = visitor_session(data, open_only=True)
         body = str_param(data, "body")  # text, or a 400 that says so
         if not body.strip():
@@ -117,9 +118,15 @@ class LivechatApi(http.Controller):
             raise ApiError(413, "message_too_long", _(
                 "Your message is too long: %(length)d characters, at most %(max)d. Please shorten it.")
                 % {"length": len(body), "max": MESSAGE_MAX_LENGTH})
+        # optional (older widgets send none): a resend with the id of a stored message gets its answer again
+        client_id = data.get("client_id")
+        if client_id is not None and not is_client_id(client_id):
+            raise ApiError(400, "invalid_client_id", _(
+                "The parameter client_id must be a token of at most %d letters, digits, '-' or '_'.")
+                % CLIENT_ID_MAX_LENGTH)
         check_rate("post", session.id, post_ip=self._remote_addr())
         # the same payload as the ``message`` event on the bus: the widget shows the message once, by id
-        return json_response({"message": session._post_visitor_message(body)})
+        return json_response({"message": session._post_visitor_message(body, client_id=client_id)})
 
     @http.route("/livechat/api/session/history", **PUBLIC_API)
     @json_api

@@ -12,6 +12,7 @@ from . import livechat_geoip
 from . import ir_http
 from . import bus_bus
 from . import mail_channel
+from . import mail_message
 from . import mail_channel_discuss
 from . import livechat_channel_presence
 from . import livechat_session_page

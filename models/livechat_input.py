@@ -26,6 +26,7 @@ OFFLINE_MESSAGE_MAX_LENGTH = 4000  # the message on the offline form (rejected a
 RATING_COMMENT_MAX_LENGTH = 2000   # the comment of a rating (cut)
 CHATBOT_ANSWER_MAX_LENGTH = 1000   # an answer typed to the chatbot, as recorded (cut)
 QUOTE_MAX_LENGTH = 100             # the visitor's input quoted back in an error message (cut)
+CLIENT_ID_MAX_LENGTH = 64          # the id the widget gives a message, reused by its resends (rejected above)
 
 # The caps the widget applies to what the visitor types (the server checks them again).
 WIDGET_LIMITS = {
@@ -47,11 +48,22 @@ LINE_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2
 TEXT_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 SPACES = re.compile(r"\s+")
 WEB_SCHEMES = ("http", "https")
+# a message's client id: a short ASCII token (the widget sends 32 hexadecimal digits)
+CLIENT_ID = re.compile(r"[A-Za-z0-9_-]+\Z")
 
 
 def is_email(text):
     """True for one e-mail address of at most EMAIL_MAX_LENGTH characters."""
     return isinstance(text, str) and len(text) <= EMAIL_MAX_LENGTH and bool(single_email_re.match(text))
+
+
+def is_client_id(value):
+    """True for a message's client id: 1 to CLIENT_ID_MAX_LENGTH ASCII letters, digits, '-' or '_'.
+
+    The widget gives each message one, and every resend of that message (its answer was lost) the
+    same: the server stores the message once per session and answers a resend as it answered the first.
+    """
+    return isinstance(value, str) and 0 < len(value) <= CLIENT_ID_MAX_LENGTH and bool(CLIENT_ID.match(value))
 
 
 def is_web_url(url):

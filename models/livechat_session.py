@@ -26,7 +26,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import plaintext2html
 
 from .livechat_events import CLOSED, bus_event
-from .livechat_input import WIDGET_LIMITS, clean_text, clean_visitor, is_web_url
+from .livechat_input import WIDGET_LIMITS, clean_text, clean_visitor, is_client_id, is_web_url
 
 HISTORY_LIMIT = 200
 ABANDONED_AFTER = timedelta(hours=24)
@@ -302,8 +302,14 @@ class LivechatSession(models.Model):
         # before the conversation is announced (its notification holds the bus' order lock until commit)
         self._leave_ended_conversations(starting.mapped("operator_id.partner_id").ids)
         for session in starting:
-            # two first messages at once (a double click): the second waits, then is replayed by Odoo
-            self.env.cr.execute("SELECT 1 FROM livechat_session WHERE id = %s FOR UPDATE", (session.id,))
+            # two first messages at once (a double click): the second waits, then is replayed by Odoo.
+            # What the lock reads, not the cache: the rate check committed since the session was read,
+            # and a first message that committed in between created the conversation already.
+            self.env.cr.execute("SELECT mail_channel_id FROM livechat_session WHERE id = %s FOR UPDATE",
+                                (session.id,))
+            if self.env.cr.fetchone()[0]:
+                session.invalidate_cache(["mail_channel_id"], session.ids)
+                continue
             session.mail_channel_id = self._create_conversation(
                 session.visitor_name, members=[self._operator_membership(session.operator_id)])
             session._notify_operator_new_conversation()
@@ -375,7 +381,7 @@ class LivechatSession(models.Model):
         messages = self.env["mail.message"].sudo().search(domain, order="id desc", limit=limit)
         return [self._message_payload(message) for message in reversed(messages)]
 
-    def _post(self, text, author=None, kind="visitor"):
+    def _post(self, text, author=None, kind="visitor", client_id=None):
         """Post ``text`` (plain text) in the conversation; returns the payload the widget shows.
 
         The one way to write in a conversation from the server. ``kind``: 'visitor' (no author:
@@ -383,10 +389,14 @@ class LivechatSession(models.Model):
         session's operator), 'bot' (defaults to the chatbot's contact), 'system' (a notice of the
         conversation, e.g. "X left", by ``author`` or else the visitor). The message is stored once
         (escaped HTML); the payload is built from ``text`` and sent, as is, to the visitor's widget.
+        ``client_id``: the id the visitor's widget gave the message (``_post_visitor_message``),
+        stored with it, unique in the conversation.
         """
         self.ensure_one()
         if kind not in POST_KINDS:
             raise ValueError("unknown kind of message %r" % (kind,))
+        if client_id is not None and (kind != "visitor" or not is_client_id(client_id)):
+            raise ValueError("a client id is a visitor's message's short token, not %r" % (client_id,))
         session = self.sudo()
         Partner = self.env["res.partner"].sudo()
         if kind == "visitor":
@@ -403,23 +413,50 @@ class LivechatSession(models.Model):
         conversation = session.mail_channel_id
         values = conversation._livechat_message_values(
             plaintext2html(text), message_type, author_id=author.id or False, email_from=email_from, date=date)
+        if client_id:
+            values["livechat_client_id"] = client_id
         message = conversation._livechat_create_message(values)
         payload = self._payload(message.id, date, text, author, email_from, message_type)
         conversation._livechat_notify(message, payload=payload, sessions=session, values=values)
         return payload
 
-    def _post_visitor_message(self, text):
+    def _post_visitor_message(self, text, client_id=None):
         """The visitor writes ``text`` (plain text): cleaned, it starts the conversation if needed,
-        is posted, and answers the chatbot when the bot waits for a typed answer. Returns the payload."""
+        is posted, and answers the chatbot when the bot waits for a typed answer. Returns the payload.
+
+        ``client_id`` (``livechat_input.is_client_id``, optional): the id the widget gave the message.
+        A resend of a message already stored with that id (its first answer was lost) posts nothing
+        and answers what the first post answered (``_visitor_message_replay``).
+        """
         self.ensure_one()
         text = clean_text(text)
         if not text.strip():
             raise UserError(_("Write a message before sending it."))
+        replay = self._visitor_message_replay(client_id)
+        if replay:
+            return replay
         self._start_conversation()
-        payload = self._post(text, kind="visitor")
+        payload = self._post(text, kind="visitor", client_id=client_id)
         if self.chatbot_state == "running" and self.chatbot_step_id:
             self._chatbot_receive_text(text)
         return payload
+
+    def _visitor_message_replay(self, client_id):
+        """The payload of the visitor's message stored with ``client_id`` in this conversation (the
+        answer its first post gave: same id, text, author and date), or None.
+
+        One probe of the partial unique index of ``mail_message``, and none before the conversation
+        exists (its first message cannot have been stored). The text of the resend is not compared:
+        the message is the one the visitor sent first.
+        """
+        self.ensure_one()
+        conversation = self.sudo().mail_channel_id
+        if not client_id or not conversation:
+            return None
+        self.env.cr.execute("SELECT id FROM mail_message WHERE res_id = %s AND livechat_client_id = %s",
+                            (conversation.id, client_id))
+        row = self.env.cr.fetchone()
+        return self._message_payload(self.env["mail.message"].sudo().browse(row[0])) if row else None
 
     # ------------------------------------------------------------------
     # The end of a conversation

@@ -2,13 +2,17 @@
 and the visitor's input capped and cleaned by one module, whatever the call looks like."""
 import json
 
+from psycopg2 import IntegrityError
+
 from odoo.addons.bus.models.bus import json_dump
 from odoo.exceptions import ValidationError
 from odoo.tests import common
+from odoo.tools import mute_logger
 
 from ..models import livechat_input as inp
 from ..models.livechat_events import bus_event
 from ..models.livechat_session import html_to_text, stored_text
+from ..models.mail_message import CLIENT_ID_INDEX
 from .chatbot_common import ChatbotMixin
 from .visitor_common import VisitorMixin
 
@@ -52,6 +56,44 @@ class TestPostAndEnd(VisitorMixin, common.TransactionCase):
         self.assertEqual(payload, session._message_payload(message))
         self.assertEqual(payload["body"], html_to_text(message.body))
         self.assertEqual(stored_text(text), "<b>one</b> & two\nthree\nfour\nfive https://example.com/?a=1&b=2")
+
+    def test_a_client_id_is_stored_once_per_conversation(self):
+        session = self._chat("Hello")
+        first = session._post_visitor_message("Any rakes?", client_id="rakes-1")
+        self.assertEqual(session._post_visitor_message("Any rakes?", client_id="rakes-1"), first,
+                         "a resend: the first answer, nothing posted")
+        self.assertEqual([message["body"] for message in session._history()], ["Hello", "Any rakes?"])
+        self.assertEqual(self.env["mail.message"].sudo().browse(first["id"]).livechat_client_id, "rakes-1")
+        # the database itself refuses the same id twice in a conversation (concurrent posts meet there)
+        self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", (CLIENT_ID_INDEX,))
+        self.assertIn("UNIQUE", self.env.cr.fetchone()[0])
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            session._post("Any rakes?", kind="visitor", client_id="rakes-1")
+        # another conversation may hold the same id
+        other = self._chat("Hi")
+        self.assertNotEqual(other._post_visitor_message("Any rakes?", client_id="rakes-1")["id"], first["id"])
+        for kind, client_id in (("operator", "rakes-2"), ("visitor", "x" * (inp.CLIENT_ID_MAX_LENGTH + 1)),
+                                ("visitor", "no spaces"), ("visitor", 7)):
+            with self.assertRaises(ValueError):
+                session._post("?", kind=kind, client_id=client_id)
+
+    def test_a_first_message_uses_the_conversation_a_concurrent_first_message_made(self):
+        """The session was read without a conversation; another first message created one and committed
+        before this request's lock (the rate check commits in between): it is used, not made twice."""
+        made = self.env["livechat.session"]._create_conversation("The other request's", members=[])
+        session = self.env["livechat.session"]._open_for_visitor(self.channel)
+        self.assertFalse(session.mail_channel_id, "read (and cached) before the other request committed")
+        self.env.cr.execute("UPDATE livechat_session SET mail_channel_id = %s WHERE id = %s", (made.id, session.id))
+        payload = session._post_visitor_message("Hello")
+        self.assertEqual(session.mail_channel_id, made)
+        self.assertEqual(self._conversation_messages(session).ids, [payload["id"]])
+        self.assertFalse(self.env["mail.channel"].sudo().search([("name", "=", session.visitor_name)]), "none made")
+
+    def test_client_id_check(self):
+        self.assertTrue(inp.is_client_id("a" * inp.CLIENT_ID_MAX_LENGTH))
+        self.assertTrue(inp.is_client_id("0f-A_9"))
+        for value in ("", "a" * (inp.CLIENT_ID_MAX_LENGTH + 1), "a b", "é", "a\n", "a.b", None, 12, ["a"]):
+            self.assertFalse(inp.is_client_id(value), repr(value))
 
     def test_the_visitor_ends_the_conversation(self):
         session = self._chat("Hello")

@@ -6,7 +6,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.tests import common
 from odoo.tools import config
 
-from ..models.livechat_input import MESSAGE_MAX_LENGTH
+from ..models.livechat_input import CLIENT_ID_MAX_LENGTH, MESSAGE_MAX_LENGTH
 from .visitor_common import VisitorMixin, build_geoip_database
 
 BASE = "http://%s:%s" % (common.HOST, common.PORT)
@@ -318,6 +318,60 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
             self.assertIn("body", error["message"])
         self._ok("/livechat/api/session/post", {"token": token, "body": "x" * MESSAGE_MAX_LENGTH})
         self.assertEqual(len(self._ok("/livechat/api/session/history", {"token": token})["messages"]), 1)
+
+    # a message's client id: a resend is stored once --------------------------
+    def _post(self, token, body, **payload):
+        return self._ok("/livechat/api/session/post", dict(payload, token=token, body=body))["message"]
+
+    def _history(self, token):
+        return self._ok("/livechat/api/session/history", {"token": token})["messages"]
+
+    def test_a_resend_with_the_same_client_id_is_stored_once_and_gets_the_first_answer(self):
+        token = self._open()["token"]
+        # the first message (it starts the conversation), then a later one: each sent twice
+        for body, client_id in (("Hello", "first-4f2a"), ("Any rakes?", "9b1c0e7d" * 4)):
+            first = self._post(token, body, client_id=client_id)
+            again = self._post(token, body, client_id=client_id)
+            self.assertEqual(again, first, "the same answer: same message id, text, author and date")
+            # the text of a resend is not compared: the message is the one sent first
+            self.assertEqual(self._post(token, body + " (edited)", client_id=client_id), first)
+        session = self._session(token)
+        self.assertEqual([message.body for message in self._conversation_messages(session)],
+                         ["<p>Hello</p>", "<p>Any rakes?</p>"], "the operator's side holds each message once")
+        self.assertEqual([message["body"] for message in self._history(token)], ["Hello", "Any rakes?"])
+        events = [event for event in self._bus_messages(session) if event.get("type") == "message"]
+        self.assertEqual([event["message"]["body"] for event in events], ["Hello", "Any rakes?"],
+                         "the widget and the operator were told once")
+
+    def test_different_client_ids_or_sessions_are_different_messages(self):
+        token, other = self._open()["token"], self._open()["token"]
+        first = self._post(token, "ok", client_id="a1")
+        second = self._post(token, "ok", client_id="a2")
+        self.assertNotEqual(first["id"], second["id"])
+        self.assertEqual([message["body"] for message in self._history(token)], ["ok", "ok"])
+        # a client id is unique per session: another visitor's widget may give the same
+        elsewhere = self._post(other, "ok", client_id="a1")
+        self.assertNotIn(elsewhere["id"], (first["id"], second["id"]))
+        self.assertEqual(len(self._history(other)), 1)
+
+    def test_without_client_id_a_post_works_as_before(self):
+        """Older widgets send none: each post is a message (a resend is then stored twice)."""
+        token = self._open()["token"]
+        first = self._post(token, "hi")
+        self.assertNotEqual(self._post(token, "hi", client_id=None)["id"], first["id"])
+        self.assertEqual([message["body"] for message in self._history(token)], ["hi", "hi"])
+        self.assertFalse(self.env["mail.message"].browse(first["id"]).livechat_client_id)
+
+    def test_an_invalid_client_id_is_refused_by_name(self):
+        token = self._open()["token"]
+        longest = "x" * CLIENT_ID_MAX_LENGTH
+        self.assertEqual(self._post(token, "longest", client_id=longest)["body"], "longest")
+        for client_id in (longest + "x", "", "has space", "naïve", "a/b", "a\nb", 42, True, ["a1"], {"id": "a1"}):
+            error = self._error("/livechat/api/session/post", {"token": token, "body": "hi", "client_id": client_id},
+                                400, "invalid_client_id")
+            self.assertIn("client_id", error["message"])
+            self.assertIn(str(CLIENT_ID_MAX_LENGTH), error["message"])
+        self.assertEqual([message["body"] for message in self._history(token)], ["longest"])
 
     # loader, widget assets, pages --------------------------------------------
     def test_loader_script(self):

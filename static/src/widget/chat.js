@@ -8,7 +8,7 @@
  * and fetches what it missed; when the server says to slow down (HTTP 429 with Retry-After), it waits
  * what the server says before it tries again.
  */
-import {MessageLog, STATES, StateMachine, capsFrom, dispatch, storage} from "./state.js";
+import {MessageLog, STATES, StateMachine, capsFrom, clientIdFor, dispatch, randomToken, storage} from "./state.js";
 import {backoffDelay, call, retrying, sleep, visitorApi} from "./api.js";
 import {View} from "./view.js";
 import {afterChatPanel} from "./after_chat.js";
@@ -47,6 +47,7 @@ export class LivechatWidget {
         this.failures = 0;  // reconnection attempts in a row
         this.needCatchUp = false;  // a poll failed: fetch the history missed before polling again
         this.answering = false;  // a chatbot answer is on its way
+        this.draft = null;  // {body, clientId}: the message whose answer did not come, back in the input
         this.autoPopup = null;
     }
 
@@ -66,7 +67,7 @@ export class LivechatWidget {
         const key = `${STORE}:${this.server}:uid`;
         let uid = storage.get("localStorage", key);
         if (!uid) {
-            uid = Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+            uid = randomToken();
             storage.set("localStorage", key, uid);
         }
         return uid;
@@ -321,15 +322,19 @@ export class LivechatWidget {
             return;
         }
         const session = this.session;
+        // sent again unchanged after a lost answer: the same client id (the server stores it once)
+        const clientId = clientIdFor(this.draft, body);
+        this.draft = null;
         const pending = this.view.addMessage({id: null, body, is_visitor: true, pending: true});
         try {
-            const result = await this.api("session/post", {token: session.token, body});
+            const result = await this.api("session/post", {token: session.token, body, client_id: clientId});
             if (session === this.session) {
-                this.addMessage(result.message);
+                this.addMessage(result.message);  // shown once: the bus may have brought it already
                 this.setNotice("");
             }
         } catch (error) {
             if (session === this.session) {
+                this.draft = {body, clientId};
                 this.view.restoreInput(body);
                 this.setNotice(error.status ? error.message || this.texts.error : this.texts.error);
                 if (error.code === "session_closed" || error.code === "invalid_token") {
@@ -453,6 +458,7 @@ export class LivechatWidget {
         this.failures = 0;
         this.needCatchUp = false;
         this.answering = false;
+        this.draft = null;
         if (next === STATES.IDLE) {
             this.view.removeWindow();
             this.log.clear();

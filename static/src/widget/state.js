@@ -115,6 +115,20 @@ export class MessageLog {
     }
 }
 
+/** ``bytes`` random bytes as hexadecimal digits (crypto.getRandomValues: also on plain http pages, where
+ * crypto.randomUUID is missing): the browser's id, a message's client id. */
+export function randomToken(bytes = 16, fill = (array) => crypto.getRandomValues(array)) {
+    return Array.from(fill(new Uint8Array(bytes)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** The client id to send ``body`` with. A message whose answer did not come (server gone, network cut)
+ * stays as the ``draft`` ({body, clientId}); sent again unchanged, it keeps its client id, so that the
+ * server, which may have stored it already, stores it once and answers as it did the first time. Any other
+ * text is a new message: a new id. */
+export function clientIdFor(draft, body, newId = randomToken) {
+    return draft && draft.body === body && draft.clientId ? draft.clientId : newId();
+}
+
 /** The caps the widget applies to what the visitor types, from the ``limits`` of the server's init
  * answer (the server checks them again). A missing or invalid one is null: the field has no cap of its own. */
 export const LIMIT_NAMES = Object.freeze(["message", "visitor_name", "email", "offline_name", "offline_message",

@@ -2,7 +2,8 @@
 import {test} from "node:test";
 import assert from "node:assert/strict";
 
-import {LIMIT_NAMES, MessageLog, STATES, StateMachine, TRANSITIONS, capsFrom, dispatch} from "../../src/widget/state.js";
+import {LIMIT_NAMES, MessageLog, STATES, StateMachine, TRANSITIONS, capsFrom, clientIdFor, dispatch, randomToken}
+    from "../../src/widget/state.js";
 
 const quiet = () => {
     const logged = [];
@@ -130,4 +131,22 @@ test("dispatch runs the handler of the event's kind and ignores unknown kinds", 
     assert.equal(dispatch(table, {type: "toString"}, "ctx"), false, "no inherited property is a handler");
     assert.equal(dispatch(table, null, "ctx"), false);
     assert.deepEqual(seen, [["ctx", "hi"]]);
+});
+
+test("a random token is hexadecimal, of the length asked, and new each time", () => {
+    const token = randomToken();
+    assert.match(token, /^[0-9a-f]{32}$/, "16 bytes, as a client id the server accepts (ASCII, short)");
+    assert.notEqual(randomToken(), token);
+    assert.equal(randomToken(2, (array) => array.fill(10)), "0a0a");
+});
+
+test("a message sent again unchanged keeps its client id; any other text gets a new one", () => {
+    let counter = 0;
+    const newId = () => `id${++counter}`;
+    assert.equal(clientIdFor(null, "hello", newId), "id1", "a first send: a new id");
+    const draft = {body: "hello", clientId: "id1"};
+    assert.equal(clientIdFor(draft, "hello", newId), "id1", "the resend of the draft: the same id");
+    assert.equal(clientIdFor(draft, "hello", newId), "id1", "every resend");
+    assert.equal(clientIdFor(draft, "hello!", newId), "id2", "an edited draft is another message");
+    assert.equal(clientIdFor({body: "hello", clientId: ""}, "hello", newId), "id3");
 });
