@@ -76,12 +76,13 @@ def test_create_a_channel_through_the_four_tabs(admin_page, page_errors):
     page.wait_for_selector(".modal", state="detached")
     assert page.locator(".o_field_livechat_operators .o_kanban_record:has-text('Demo User')").count() == 0
     add_operator(page, "Demo User")
-    # "Create" in the pop-up opens the form of a new operator (Odoo 11 keeps the title "Add: Operators")
+    # "Create" in the pop-up opens the guide's "Create Operators" form of a new operator
     page.click(".o_field_livechat_operators .o-kanban-button-new")
     select_dialog = page.locator(".modal:has(.modal-title:text('Add: Operators'))")
     button(select_dialog.locator(".modal-footer"), "Create").click()
-    create_dialog = page.locator(".modal:has(.o_form_view input[name=login])")
+    create_dialog = page.locator(".modal:has(.modal-title:text('Create Operators'))")
     create_dialog.wait_for()
+    assert create_dialog.locator(".o_form_view input[name=login]").count() == 1
     assert button(create_dialog.locator(".modal-footer"), "Save & Close").count() == 1
     assert button(create_dialog.locator(".modal-footer"), "Save & New").count() == 1
     button(create_dialog.locator(".modal-footer"), "Discard").click()

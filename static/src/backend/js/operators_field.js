@@ -13,6 +13,20 @@ var relationalFields = require('web.relational_fields');
 
 var _t = core._t;
 
+/**
+ * The select pop-up of the Operators tab: its "Create" opens the form the user
+ * guide calls "Create Operators" (Odoo 11 would keep the pop-up's "Add: Operators").
+ */
+var OperatorsSelectDialog = dialogs.SelectCreateDialog.extend({
+    create_edit_record: function () {
+        var title = this.options.title;
+        this.options.title = _t("Create Operators");
+        var result = this._super.apply(this, arguments);
+        this.options.title = title;
+        return result;
+    },
+});
+
 var OperatorsField = relationalFields.FieldMany2Many.extend({
     className: 'o_field_many2many o_field_livechat_operators',
 
@@ -20,6 +34,36 @@ var OperatorsField = relationalFields.FieldMany2Many.extend({
     // Handlers
     //--------------------------------------------------------------------------
 
+    /**
+     * "Add" opens the select pop-up ("Add: Operators"), whose "Create" opens
+     * the new operator's form under the user guide's title, "Create Operators".
+     *
+     * @override
+     * @private
+     * @param {OdooEvent|MouseEvent} ev
+     */
+    _onAddRecord: function (ev) {
+        var self = this;
+        ev.stopPropagation();
+        var domain = this.record.getDomain({fieldName: this.name});
+        new OperatorsSelectDialog(this, {
+            res_model: this.field.relation,
+            domain: domain.concat(["!", ["id", "in", this.value.res_ids]]),
+            context: this.record.getContext(this.recordParams),
+            title: _t("Add: ") + this.string,
+            no_create: this.nodeOptions.no_create || !this.activeActions.create,
+            fields_view: this.attrs.views.form,
+            on_selected: function (records) {
+                var newIDs = _.difference(_.pluck(records, 'id'), self.value.res_ids);
+                if (newIDs.length) {
+                    self._setValue({
+                        operation: 'ADD_M2M',
+                        ids: _.map(newIDs, function (id) { return {id: id}; }),
+                    });
+                }
+            },
+        }).open();
+    },
     /**
      * In edit mode, open the operator ourselves to offer "Remove".
      *
