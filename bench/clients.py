@@ -42,11 +42,11 @@ def http_client(max_connections=64, headers=None):
         limits=httpx.Limits(max_connections=max_connections, max_keepalive_connections=max_connections))
 
 
-async def post_json(client, url, data, timeout=REQUEST_TIMEOUT):
-    """POST a JSON object the way the widget does (text/plain: no CORS preflight); the JSON answer."""
+async def post_checked(client, url, timeout=REQUEST_TIMEOUT, **kwargs):
+    """POST to ``url``: (the response, its JSON object), or ScenarioError with a short readable reason
+    (a transport error, an HTTP status other than 200, an answer that is no JSON object)."""
     try:
-        response = await client.post(url, content=json.dumps(data),
-                                     headers={"Content-Type": "text/plain;charset=UTF-8"}, timeout=timeout)
+        response = await client.post(url, timeout=timeout, **kwargs)
     except httpx.HTTPError as error:
         raise ScenarioError("%s: %s" % (url, error.__class__.__name__)) from error
     try:
@@ -55,6 +55,13 @@ async def post_json(client, url, data, timeout=REQUEST_TIMEOUT):
         body = None
     if response.status_code != 200 or not isinstance(body, dict):
         raise ScenarioError("%s: HTTP %s %s" % (url, response.status_code, error_text(response, body)))
+    return response, body
+
+
+async def post_json(client, url, data, timeout=REQUEST_TIMEOUT):
+    """POST a JSON object the way the widget does (text/plain: no CORS preflight); the JSON answer."""
+    _response, body = await post_checked(client, url, timeout, content=json.dumps(data),
+                                         headers={"Content-Type": "text/plain;charset=UTF-8"})
     return body
 
 
@@ -66,20 +73,21 @@ def error_text(response, body):
     return " ".join((title.group(1) if title else response.text[:80]).split())
 
 
-async def json_rpc(client, url, params, timeout=REQUEST_TIMEOUT):
-    """Odoo's JSON-RPC (type="json" routes): the ``result``, or ScenarioError with Odoo's message."""
+async def json_rpc_answer(client, url, params, headers=None, timeout=REQUEST_TIMEOUT):
+    """Odoo's JSON-RPC (type="json" routes): (the response, the ``result``), or ScenarioError with
+    Odoo's message."""
     payload = {"jsonrpc": "2.0", "method": "call", "params": params, "id": next(_rpc_ids)}
-    try:
-        response = await client.post(url, json=payload, timeout=timeout)
-    except httpx.HTTPError as error:
-        raise ScenarioError("%s: %s" % (url, error.__class__.__name__)) from error
-    if response.status_code != 200:
-        raise ScenarioError("%s: HTTP %s" % (url, response.status_code))
-    body = response.json()
+    response, body = await post_checked(client, url, timeout, json=payload, headers=headers)
     if body.get("error"):
         data = body["error"].get("data") or {}
         raise ScenarioError("%s: %s" % (url, data.get("message") or body["error"].get("message")))
-    return body.get("result")
+    return response, body.get("result")
+
+
+async def json_rpc(client, url, params, timeout=REQUEST_TIMEOUT):
+    """Odoo's JSON-RPC: the ``result`` (see ``json_rpc_answer``)."""
+    _response, result = await json_rpc_answer(client, url, params, timeout=timeout)
+    return result
 
 
 class Waiters:
@@ -233,25 +241,12 @@ class OdooAppVisitor(Visitor):
         headers = {"Referer": self.page_url}
         if self.cookie:
             headers["Cookie"] = self.cookie
-        payload = {"jsonrpc": "2.0", "method": "call", "params": params, "id": next(_rpc_ids)}
         url = path if path.startswith("http") else "%s%s" % (self.server_url, path)
-        try:
-            response = await self.client.post(url, json=payload, headers=headers, timeout=timeout)
-        except httpx.HTTPError as error:
-            raise ScenarioError("%s: %s" % (url, error.__class__.__name__)) from error
+        response, result = await json_rpc_answer(self.client, url, params, headers=headers, timeout=timeout)
         session_id = response.cookies.get("session_id")
         if session_id:
             self.cookie = "session_id=%s" % session_id
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        if response.status_code != 200 or not isinstance(body, dict):
-            raise ScenarioError("%s: HTTP %s %s" % (url, response.status_code, error_text(response, body)))
-        if body.get("error"):
-            data = body["error"].get("data") or {}
-            raise ScenarioError("%s: %s" % (url, data.get("message") or body["error"].get("message")))
-        return body.get("result")
+        return result
 
     async def init(self):
         config = await self._rpc("/im_livechat/init", {"channel_id": self.channel_id})
