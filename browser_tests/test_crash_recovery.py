@@ -167,7 +167,4 @@ def test_kill_9_mid_conversation_loses_nothing_acknowledged(server, db_name):
     finally:
         visitor.close()
         operator.close()
-        odoo = Odoo(server.url, db_name)
-        odoo.call("livechat.session", "write", odoo.call("livechat.session", "search", [
-            ("channel_id", "=", channel_id)]), {"state": "closed"})
-        odoo.call("livechat.channel", "write", [channel_id], {"active": False})
+        Odoo(server.url, db_name).retire_channel(channel_id)

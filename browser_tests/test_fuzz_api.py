@@ -75,9 +75,7 @@ def channel_id(odoo):
     yield channel
     # the administrator is the operator of the many sessions opened here: other tests' channels
     # must not see him busy
-    sessions = odoo.call("livechat.session", "search", [("channel_id", "=", channel), ("state", "=", "open")])
-    odoo.call("livechat.session", "write", sessions, {"state": "closed"})
-    odoo.call("livechat.channel", "write", [channel], {"active": False})
+    odoo.retire_channel(channel)
 
 
 @pytest.fixture(scope="module")

@@ -60,12 +60,6 @@ def open_session(url, channel_id):
     return opened
 
 
-def end_channel(odoo, channel_id):
-    odoo.call("livechat.session", "write", odoo.call("livechat.session", "search", [
-        ("channel_id", "=", channel_id)]), {"state": "closed"})
-    odoo.call("livechat.channel", "write", [channel_id], {"active": False})
-
-
 @pytest.fixture
 def server(db_name):
     server = OdooServer(db_name, "idempotent").start()
@@ -122,7 +116,7 @@ def test_a_resend_after_a_kill_between_commit_and_answer_is_stored_once(server, 
             operator.close()
     finally:
         database.close()
-        end_channel(Odoo(server.url, db_name), channel_id)
+        Odoo(server.url, db_name).retire_channel(channel_id)
 
 
 @pytest.fixture
@@ -165,7 +159,7 @@ def test_resends_at_once_with_the_same_client_id_make_one_message(base_url, db_n
                 {"token": token})).json()["messages"]
         assert [message["body"] for message in history] == ["first message", "a later message"]
     finally:
-        end_channel(odoo, channel_id)
+        odoo.retire_channel(channel_id)
 
 
 def test_the_widget_shows_a_message_once_when_its_answer_was_lost(odoo, page):
@@ -217,4 +211,4 @@ def test_the_widget_shows_a_message_once_when_its_answer_was_lost(odoo, page):
         page.wait_for_timeout(500)
         assert window.locator(".lc-msg-visitor:has-text('%s')" % text).count() == 1, "once in the history"
     finally:
-        end_channel(odoo, channel_id)
+        odoo.retire_channel(channel_id)

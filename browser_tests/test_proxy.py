@@ -158,9 +158,7 @@ def lowered_init_limit(rpc):
 def channel_id(rpc):
     channel = rpc.make_channel(rules=[{"action": "display_button"}], name="Proxy Desk")
     yield channel
-    sessions = rpc.call("livechat.session", "search", [("channel_id", "=", channel), ("state", "=", "open")])
-    rpc.call("livechat.session", "write", sessions, {"state": "closed"})
-    rpc.call("livechat.channel", "write", [channel], {"active": False})
+    rpc.retire_channel(channel)
 
 
 def https_connection(proxy, source):

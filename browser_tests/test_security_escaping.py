@@ -22,9 +22,7 @@ def channel(odoo):
     name = "Escaping Test %s" % uuid.uuid4().hex[:6]
     channel_id = odoo.make_channel(rules=[{"action": "display_button"}], name=name)
     yield {"id": channel_id, "name": name}
-    sessions = odoo.call("livechat.session", "search", [("channel_id", "=", channel_id)])
-    odoo.call("livechat.session", "write", sessions, {"state": "closed"})
-    odoo.call("livechat.channel", "write", [channel_id], {"active": False})
+    odoo.retire_channel(channel_id)
 
 
 def no_script_ran(page):

@@ -37,9 +37,7 @@ def poll_limit(odoo):
 def channel(odoo):
     channel_id = odoo.make_channel(rules=[{"action": "display_button"}], name="Limits %s" % uuid.uuid4().hex[:6])
     yield channel_id
-    sessions = odoo.call("livechat.session", "search", [("channel_id", "=", channel_id)])
-    odoo.call("livechat.session", "write", sessions, {"state": "closed"})
-    odoo.call("livechat.channel", "write", [channel_id], {"active": False})
+    odoo.retire_channel(channel_id)
 
 
 def test_widget_shows_the_rate_limit_and_keeps_the_draft(odoo, channel, post_limit, page):

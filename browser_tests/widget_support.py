@@ -59,6 +59,13 @@ class Odoo(object):
         vals["rule_ids"] = [(0, 0, dict({"regex_url": "/"}, **rule)) for rule in rules]
         return self.call("livechat.channel", "create", vals)
 
+    def retire_channel(self, channel_id):
+        """A test's channel, done with: its open sessions closed (its operator, often the administrator,
+        is not left busy for other tests' channels), the channel archived."""
+        sessions = self.call("livechat.session", "search", [("channel_id", "=", channel_id), ("state", "=", "open")])
+        self.call("livechat.session", "write", sessions, {"state": "closed"})
+        self.call("livechat.channel", "write", [channel_id], {"active": False})
+
     def set_admin_online(self):
         """What the bus poll of the administrator's web client records: he is there, now."""
         stamp = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")
