@@ -269,11 +269,12 @@ class TestUninstall(DataProtectionMixin, common.TransactionCase):
         conversation, message_ids = session.mail_channel_id, self._conversation_messages(session).ids
         self.assertTrue(message_ids)
         bus = self.env["bus.bus"].sudo()
-        self.assertTrue(bus.search([("channel", "like", session.access_token)]))
+        token = session.access_token  # the session goes too
+        self.assertTrue(bus.search([("channel", "like", token)]))
         other_channel = self.env["mail.channel"].create({"name": "Team room", "channel_type": "channel"})
         uninstall_hook(self.cr, self.registry)
         self.assertFalse(conversation.exists())
         self.assertFalse(self.env["mail.message"].sudo().browse(message_ids).exists())
-        self.assertFalse(bus.search([("channel", "like", session.access_token)]))
+        self.assertFalse(bus.search([("channel", "like", token)]))
         self.assertFalse(self.env["mail.channel"].search([("channel_type", "=", "livechat")]))
         self.assertTrue(other_channel.exists(), "other channels are Odoo's, not the addon's")
