@@ -105,15 +105,9 @@ class LivechatSession(models.Model):
         self.ensure_one()
         if not self._operator_answered():
             raise UserError(_("The conversation can be sent by e-mail once an operator has answered."))
-        params = self.env["ir.config_parameter"].sudo()
-
-        def limit(param, default):
-            try:
-                return max(int(params.get_param(param, default)), 0)
-            except (TypeError, ValueError):
-                return default
-        total = limit(TRANSCRIPT_HOURLY_LIMIT_PARAM, TRANSCRIPT_HOURLY_LIMIT)
-        per_channel = limit(TRANSCRIPT_HOURLY_LIMIT_CHANNEL_PARAM, TRANSCRIPT_HOURLY_LIMIT_CHANNEL)
+        limits = self.env["livechat.rate.limit"].sudo()  # a limit's system parameter, read as the rate limits are
+        total = limits._limit(TRANSCRIPT_HOURLY_LIMIT_PARAM, TRANSCRIPT_HOURLY_LIMIT)
+        per_channel = limits._limit(TRANSCRIPT_HOURLY_LIMIT_CHANNEL_PARAM, TRANSCRIPT_HOURLY_LIMIT_CHANNEL)
         self.env.cr.execute("SELECT pg_advisory_xact_lock(hashtext('livechat.transcript'))")
         self.env.cr.execute("""
             SELECT channel_id, count(*) FROM (
