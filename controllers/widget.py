@@ -171,11 +171,9 @@ class LivechatWidget(http.Controller):
             channel = request.env["website"].sudo().search([], limit=1).livechat_channel_id
         if not channel or not channel.active:
             channel = channels.search([], limit=1)
-        base_url = request.httprequest.host_url.rstrip("/")
         values = {
             "channel": channel,
-            "snippet": '<script src="%s/livechat/loader/%d.js" defer></script>' % (base_url, channel.id)
-            if channel else "",
-            "loader_url": "%s/livechat/loader/%d.js" % (base_url, channel.id) if channel else "",
+            "snippet": channel.script_external if channel else "",  # the Widget tab's, from this address
+            "loader_url": channel._loader_url() if channel else "",
         }
         return request.render("livechat.demo_page", values)

@@ -132,14 +132,18 @@ class LivechatChannel(models.Model):
             return request.httprequest.host_url.rstrip("/")
         return self.env["ir.config_parameter"].sudo().get_param("web.base.url", "").rstrip("/")
 
+    def _loader_url(self, base_url=None):
+        """The address of the channel's loader script, the one a website's snippet includes."""
+        self.ensure_one()
+        return "%s/livechat/loader/%d.js" % (base_url or self._public_base_url(), self.id)
+
     def _compute_widget_code(self):
         base_url = self._public_base_url()
         for channel in self:
             if not isinstance(channel.id, int):
                 channel.script_external = channel.web_page = False
                 continue
-            channel.script_external = (
-                '<script src="%s/livechat/loader/%d.js" defer></script>' % (base_url, channel.id))
+            channel.script_external = '<script src="%s" defer></script>' % channel._loader_url(base_url)
             channel.web_page = "%s/livechat/support/%d" % (base_url, channel.id)
 
     def _check_can_read(self):
