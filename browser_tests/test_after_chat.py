@@ -118,6 +118,33 @@ def test_visitor_rates_and_asks_for_the_transcript(admin_page, browser, base_url
     assert not unexpected(page_errors), page_errors
 
 
+def test_no_transcript_offered_before_an_operator_answered(admin_page, browser, base_url, odoo, page_errors):
+    """A conversation only the visitor wrote in can be rated, but not e-mailed: the server refuses it (a
+    transcript is then no relay for his own text), and the widget does not offer what would be refused."""
+    channel_id = odoo.ref("livechat.livechat_channel_demo_support")
+    wait_until(lambda: odoo.call("livechat.channel", "read", [channel_id], ["available_operator_count"])[0]
+               ["available_operator_count"], message="the operator to be online")
+    visitor_context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
+    visitor_context.set_default_timeout(15000)
+    visitor = page_errors.attach(visitor_context.new_page())
+    try:
+        visitor.goto("/livechat/demo?channel_id=%d" % channel_id)
+        widget_ready(visitor)
+        visitor.click(".lc-launcher")
+        visitor.wait_for_selector(".lc-input:not([disabled])")
+        visitor.fill(".lc-input", "Anybody there?")
+        visitor.press(".lc-input", "Enter")
+        visitor.wait_for_selector(".lc-msg-visitor[data-id]:has-text('Anybody there?')")
+        visitor.click(".lc-close")
+        panel = visitor.locator(".lc-after")
+        panel.wait_for()
+        assert panel.locator(".lc-rate-happy").is_visible(), "the conversation can still be rated"
+        assert panel.locator(".lc-transcript").count() == 0, "no transcript form before an operator answered"
+    finally:
+        visitor_context.close()
+    assert not unexpected(page_errors), page_errors
+
+
 def test_offline_form_when_nobody_is_available(page, base_url, odoo, page_errors):
     failed = watch_failed_requests(page)
     nobody = odoo.call("res.users", "create", {"name": "Never Online", "login": "never_online_offline_form"})

@@ -11,6 +11,14 @@ from .livechat_input import (EMAIL_MAX_LENGTH, OFFLINE_MESSAGE_MAX_LENGTH, OFFLI
 
 # what users may write on an offline message (mail.thread's message_* fields besides)
 USER_WRITABLE_FIELDS = {"state", "user_id"}
+# A visitor's offline message notifies the channel's operators (by e-mail for those who chose it): at
+# most this many notifications an hour for the whole database and for one channel (system parameters
+# override them), so that many forms from many browsers cannot flood the operators' mailboxes. Over
+# them the message is kept all the same, for Live Chat > Offline Messages: nothing is lost.
+NOTIFY_HOURLY_LIMIT_PARAM = "livechat.offline_notify_hourly_limit"
+NOTIFY_HOURLY_LIMIT = 100
+NOTIFY_HOURLY_LIMIT_CHANNEL_PARAM = "livechat.offline_notify_hourly_limit_per_channel"
+NOTIFY_HOURLY_LIMIT_CHANNEL = 30
 
 
 class LivechatOfflineMessage(models.Model):
@@ -36,6 +44,10 @@ class LivechatOfflineMessage(models.Model):
         ("done", "Answered"),
     ], string="Status", default="new", required=True, index=True, track_visibility="onchange")
     user_id = fields.Many2one("res.users", string="Answered by", readonly=True, track_visibility="onchange")
+    operators_notified = fields.Boolean(
+        string="Operators Notified", readonly=True, copy=False,
+        help="Whether the channel's operators were notified of it; not when the hourly caps of notifications "
+             "were reached (livechat.offline_notify_hourly_limit, ..._per_channel).")
 
     @api.constrains("name", "email", "message")
     def _check_visitor_input(self):
@@ -82,9 +94,28 @@ class LivechatOfflineMessage(models.Model):
         record._notify_operators()
         return record
 
+    def _may_notify(self):
+        """Whether the hourly caps of notifications (database, channel) leave room for this record's.
+        Counted under a transaction lock: exact across workers."""
+        self.ensure_one()
+        limits = self.env["livechat.rate.limit"].sudo()  # a limit's system parameter, read as the rate limits are
+        total = limits._limit(NOTIFY_HOURLY_LIMIT_PARAM, NOTIFY_HOURLY_LIMIT)
+        per_channel = limits._limit(NOTIFY_HOURLY_LIMIT_CHANNEL_PARAM, NOTIFY_HOURLY_LIMIT_CHANNEL)
+        self.env.cr.execute("SELECT pg_advisory_xact_lock(hashtext('livechat.offline_notify'))")
+        self.env.cr.execute("""
+            SELECT count(*), count(*) FILTER (WHERE channel_id = %s) FROM livechat_offline_message
+             WHERE operators_notified AND create_date > (now() at time zone 'UTC') - interval '1 hour'
+        """, (self.channel_id.id,))
+        count, channel_count = self.env.cr.fetchone()
+        return not ((total and count >= total) or (per_channel and channel_count >= per_channel))
+
     def _notify_operators(self):
-        """The channel's operators follow the message and get it in their Odoo inbox (or by e-mail)."""
+        """The channel's operators follow the message and get it in their Odoo inbox (or by e-mail),
+        within the hourly caps of notifications."""
         for record in self.sudo():
+            if not record._may_notify():
+                continue
+            record.operators_notified = True
             partners = record.channel_id.user_ids.mapped("partner_id")
             if partners:
                 record.message_subscribe(partner_ids=partners.ids)

@@ -125,6 +125,30 @@ class TestOfflineMessage(AfterChatCase):
         self.assertEqual((record.name, record.email, record.message, record.page_url),
                          ("Ana", "ana@example.com", "Call me at 10", "https://shop.example.com/contactus"))
 
+    def test_notifications_have_hourly_caps_but_messages_are_kept(self):
+        """Many forms from many browsers: operators are notified (by e-mail for those who chose it) at
+        most so many times an hour per channel and for the database; every message is kept all the same."""
+        params = self.env["ir.config_parameter"].sudo()
+        params.set_param("livechat.offline_notify_hourly_limit_per_channel", "2")
+        params.set_param("livechat.offline_notify_hourly_limit", "3")
+        other = self.env["livechat.channel"].create({"name": "Other Help", "user_ids": [(6, 0, [self.operator.id])]})
+        partner = self.operator.partner_id
+
+        def leave(channel, name):
+            record = self.Offline._create_from_visitor(channel, name, "%s@example.com" % name.lower(), "Call me")
+            notified = record.message_ids.filtered(lambda message: partner in message.partner_ids)
+            return record, bool(notified)
+
+        self.assertTrue(leave(self.channel, "Ana")[1])
+        self.assertTrue(leave(self.channel, "Bob")[1])
+        kept, notified = leave(self.channel, "Cleo")
+        self.assertFalse(notified, "the channel's cap bites")
+        self.assertFalse(kept.operators_notified)
+        self.assertEqual(kept.sudo(self.operator).message, "Call me", "the message is kept for the operators")
+        self.assertTrue(leave(other, "Dan")[1], "another channel still has room")
+        self.assertFalse(leave(other, "Eva")[1], "the database's cap bites")
+        self.assertEqual(self.Offline.sudo().search_count([("channel_id", "in", [self.channel.id, other.id])]), 5)
+
     def test_operators_see_only_their_channels_messages(self):
         other_channel = self.env["livechat.channel"].create({"name": "Elsewhere", "user_ids": [(6, 0, [])]})
         self.Offline._create_from_visitor(other_channel, "Bob", "bob@example.com", "Hi")

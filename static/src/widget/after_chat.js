@@ -17,8 +17,9 @@ export function setStatus(node, text, isError) {
 }
 
 /** The panel for the conversation of ``token``: ``{panel, focus}`` (the element to focus first).
- * ``api(path, data)`` posts to the visitor API, ``onFinish()`` when the visitor closes the panel. */
-export function afterChatPanel({texts, caps, api, token, onFinish}) {
+ * ``api(path, data)`` posts to the visitor API, ``onFinish()`` when the visitor closes the panel;
+ * ``transcript``: whether to offer the conversation by e-mail (once an operator answered). */
+export function afterChatPanel({texts, caps, api, token, transcript: offerTranscript, onFinish}) {
     const t = texts;
     const rating = el("div", {class: "lc-rating"});
     const status = statusLine();
@@ -82,7 +83,8 @@ export function afterChatPanel({texts, caps, api, token, onFinish}) {
     }, el("label", {class: "lc-after-label", text: t.transcript_label}),
     el("div", {class: "lc-transcript-row"}, email, mailButton), mailStatus);
 
-    const panel = el("section", {class: "lc-after", "aria-label": t.rating_question}, rating, transcript,
+    const panel = el("section", {class: "lc-after", "aria-label": t.rating_question}, rating,
+        ...(offerTranscript ? [transcript] : []),
         el("button", {type: "button", class: "lc-after-close", text: t.after_close, onclick: onFinish}));
     return {panel, focus: choices[0]};
 }

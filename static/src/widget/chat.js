@@ -361,6 +361,9 @@ export class LivechatWidget {
                 this.session.lastId = message.id;
                 this.save();
             }
+            if (this.session && !message.is_visitor && !message.is_bot && message.kind === "comment") {
+                this.session.operatorAnswered = true;  // the transcript is offered then only (as the server rules)
+            }
         }
         this.view.addMessage(message, placed ? placed.before : null);
     }
@@ -424,10 +427,12 @@ export class LivechatWidget {
         return true;
     }
 
-    /** The rating and transcript panel for the conversation of ``token``, in place of the input. */
-    showAfterChat(token) {
+    /** The rating and transcript panel for the conversation of ``session``, in place of the input; the
+     * transcript form only once an operator answered (the server refuses it before). */
+    showAfterChat(session) {
         const {panel, focus} = afterChatPanel({
-            texts: this.texts, caps: this.caps, api: this.api, token, onFinish: () => this.finishAfterChat(),
+            texts: this.texts, caps: this.caps, api: this.api, token: session.token,
+            transcript: Boolean(session.operatorAnswered), onFinish: () => this.finishAfterChat(),
         });
         this.view.showPanel(panel);
         focus.focus();
@@ -483,7 +488,7 @@ export class LivechatWidget {
         this.setNotice(this.texts.closed);
         this.view.showRestart(this.texts.restart, () => this.restart());
         if (this.ratable(done.session) && this.go(STATES.AFTER_CHAT)) {
-            this.showAfterChat(done.session.token);
+            this.showAfterChat(done.session);
         }
     }
 
@@ -502,7 +507,7 @@ export class LivechatWidget {
         }
         if (this.ratable(session)) {
             this.teardown(STATES.AFTER_CHAT);
-            this.showAfterChat(session.token);
+            this.showAfterChat(session);
         } else if (this.fullPage) {
             this.ended();
         } else if (this.teardown(STATES.IDLE)) {
