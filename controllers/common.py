@@ -6,6 +6,7 @@ import threading
 import time
 
 from psycopg2 import IntegrityError, OperationalError, errorcodes
+from werkzeug.exceptions import ClientDisconnected
 
 import odoo
 from odoo import _
@@ -103,7 +104,14 @@ def read_json_body():
         raise ApiError(413, "request_too_large", _("The request is too large."))
     raw = httprequest.environ.get("livechat.body")
     if raw is None:
-        raw = read_at_most(httprequest.stream, MAX_BODY_BYTES + 1)
+        try:
+            raw = read_at_most(httprequest.stream, MAX_BODY_BYTES + 1)
+        except (OSError, ClientDisconnected) as error:
+            # a prefork worker's socket times out on a client that stops sending (werkzeug's stream
+            # reports it as a disconnection, the timeout as its context): the client's fault, said so
+            if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
+                raise ApiError(408, "request_timeout", _("The request did not arrive in time: please try again."))
+            raise ApiError(400, "request_incomplete", _("The request arrived incomplete: please try again."))
         # kept: Odoo replays the request after a concurrency error, and the stream is read once
         httprequest.environ["livechat.body"] = raw
     if len(raw) > MAX_BODY_BYTES:
