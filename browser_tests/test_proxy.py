@@ -7,119 +7,25 @@ here with ``openssl``) change. A visitor chats with an operator through it both 
 different addresses have rate-limit buckets of their own; and ``X-Forwarded-For`` alone is honoured
 under ``--proxy-mode`` only (``patches/http_dispatch.py``).
 """
-import contextlib
 import http.client
 import json
 import os
-import shutil
-import socket
 import ssl
-import subprocess
-import tempfile
 import time
 
 import pytest
 
 from conftest import ConsoleErrors, login
-from livechat_server import ROOT, OdooServer, free_port
+from livechat_server import ROOT, OdooServer
+from nginx_proxy import NGINX, Nginx
 from widget_support import Odoo
 
-NGINX = "/usr/sbin/nginx"
 CONFIG = os.path.join(ROOT, "deploy", "nginx-livechat.conf")
 README = os.path.join(ROOT, "README.rst")
 WAIT = 30000  # ms: bounds a broken run only
 OPERATOR_CHAT_NAME = "Petra behind the Proxy"
 POLL_PATH = "/longpolling/livechat/poll"
 LOWERED_INIT_LIMIT = 10  # widget start-ups a minute per address: the 11th is refused (burst of 10)
-
-
-def render_config(template, replacements):
-    """The configuration with each ``(old, new)`` replaced; each ``old`` must be there exactly once,
-    so that the README's file cannot drift away from what runs here."""
-    for old, new in replacements:
-        assert template.count(old) == 1, "%r is not once in %s" % (old, CONFIG)
-        template = template.replace(old, new)
-    return template
-
-
-class Nginx(object):
-    """Debian's nginx in the foreground, as a child of the test, in a temporary directory of its own
-    (its configuration, certificate, pid, logs and buffers), serving https on a free loopback port."""
-
-    def __init__(self, upstream):
-        self.upstream = upstream
-        self.port = None
-        self.process = None
-        self.directory = None
-
-    @property
-    def url(self):
-        return "https://127.0.0.1:%d" % self.port
-
-    def start(self, timeout=30):
-        self.directory = tempfile.mkdtemp(prefix="livechat_nginx_")
-        os.chmod(self.directory, 0o755)  # nginx's workers (another user when the test runs as root)
-        cert, key = os.path.join(self.directory, "cert.pem"), os.path.join(self.directory, "key.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                        "-keyout", key, "-out", cert, "-subj", "/CN=127.0.0.1",
-                        "-addext", "subjectAltName=IP:127.0.0.1"],
-                       check=True, capture_output=True, timeout=60)
-        self.port = free_port()
-        with open(CONFIG) as handle:
-            site = render_config(handle.read(), [
-                ("server 127.0.0.1:8069;", "server 127.0.0.1:%d;" % self.upstream.port),
-                ("server 127.0.0.1:8072;", "server 127.0.0.1:%d;" % self.upstream.longpolling_port),
-                ("listen 443 ssl;", "listen 127.0.0.1:%d ssl;" % self.port),
-                ("/etc/ssl/certs/chat.example.com.pem", cert),
-                ("/etc/ssl/private/chat.example.com.key", key),
-            ])
-
-        def path(name):
-            return os.path.join(self.directory, name)
-        with open(path("livechat.conf"), "w") as handle:
-            handle.write(site)
-        with open(path("nginx.conf"), "w") as handle:
-            handle.write("""daemon off;
-worker_processes 1;
-pid %(pid)s;
-error_log %(error)s info;
-events { worker_connections 256; }
-http {
-    access_log %(access)s;
-    client_body_temp_path %(tmp)s/body;
-    proxy_temp_path %(tmp)s/proxy;
-    fastcgi_temp_path %(tmp)s/fastcgi;
-    uwsgi_temp_path %(tmp)s/uwsgi;
-    scgi_temp_path %(tmp)s/scgi;
-    include %(site)s;
-}
-""" % {"pid": path("nginx.pid"), "error": path("error.log"), "access": path("access.log"),
-                "tmp": self.directory, "site": path("livechat.conf")})
-        self.process = subprocess.Popen([NGINX, "-p", self.directory, "-e", path("error.log"),
-                                         "-c", path("nginx.conf")],
-                                        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError("nginx stopped: %s" % self.process.stderr.read().decode(errors="replace"))
-            with contextlib.suppress(OSError):
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return self
-            time.sleep(0.1)
-        raise RuntimeError("nginx did not listen within %d s" % timeout)
-
-    def stop(self):
-        if self.process and self.process.poll() is None:
-            self.process.terminate()  # a fast shutdown, of the master and its worker
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=20)
-        if self.process:
-            self.process.stderr.close()
-        if self.directory:
-            shutil.rmtree(self.directory, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")
@@ -134,7 +40,8 @@ def upstream(db_name):
 def nginx(upstream):
     if not os.path.exists(NGINX):
         pytest.fail("%s is missing: tools/setup.sh installs Debian's nginx" % NGINX)
-    proxy = Nginx(upstream).start()
+    proxy = Nginx(CONFIG, [("server 127.0.0.1:8069;", "server 127.0.0.1:%d;" % upstream.port),
+                           ("server 127.0.0.1:8072;", "server 127.0.0.1:%d;" % upstream.longpolling_port)]).start()
     yield proxy
     proxy.stop()
 
