@@ -58,6 +58,7 @@ def test_visitor_rates_and_asks_for_the_transcript(admin_page, browser, base_url
 
         # the visitor ends the chat: the rating and transcript panel replaces the input
         visitor.click(".lc-close")
+        visitor.click(".lc-confirm-end")
         panel = visitor.locator(".lc-after")
         panel.wait_for()
         assert not visitor.locator(".lc-form").is_visible()
@@ -136,6 +137,7 @@ def test_no_transcript_offered_before_an_operator_answered(admin_page, browser, 
         visitor.press(".lc-input", "Enter")
         visitor.wait_for_selector(".lc-msg-visitor[data-id]:has-text('Anybody there?')")
         visitor.click(".lc-close")
+        visitor.click(".lc-confirm-end")
         panel = visitor.locator(".lc-after")
         panel.wait_for()
         assert panel.locator(".lc-rate-happy").is_visible(), "the conversation can still be rated"

@@ -240,6 +240,7 @@ def test_operator_answers_in_window_and_discuss(odoo, channel, operator_uid, pag
 
     # the first visitor leaves: the operator reads when, the conversation stays until he removes it
     window.locator(".lc-close").click()
+    window.locator(".lc-confirm-end").click()
     item = open_conversation(operator, first["mail_channel_id"][0])
     content.locator(".o_livechat_visitor_left_at").wait_for()
     assert "The visitor left at" in content.locator(".o_livechat_visitor_left_at").inner_text()
@@ -276,6 +277,7 @@ def test_chat_window_opens_with_the_visitors_first_message(odoo, channel, page, 
     assert not visitor_errors, visitor_errors
     # the next tests log in as the same operator: the chat ends, and he removes it (as with its X)
     window.locator(".lc-close").click()
+    window.locator(".lc-confirm-end").click()
     wait_until(lambda: sessions_of(odoo, channel)[0]["state"] == "closed", "the chat to end")
     conversation = sessions_of(odoo, channel)[0]["mail_channel_id"][0]
     memberships = odoo.call("mail.channel.partner", "search", [("channel_id", "=", conversation)])

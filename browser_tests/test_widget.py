@@ -78,6 +78,7 @@ def test_visitor_and_operator_chat_across_origins(odoo, site, visitor, admin_pag
 
     # the visitor ends the conversation: the operator is told
     window.locator(".lc-close").click()
+    window.locator(".lc-confirm-end").click()
     chat_window.locator(":text('left the conversation.')").wait_for()
     window.locator(".lc-after-close").click()  # after the end-of-chat panel (rating, transcript)
     launcher.wait_for()

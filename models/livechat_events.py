@@ -13,7 +13,10 @@ the payload left out when there is none. Build them with ``bus_event`` only:
     ``is_bot`` / ``author_avatar`` for the bot. The HTTP answer of the visitor's own post
     carries the same payload: the widget shows it once, by id.
 ``closed``
-    The conversation ended (the visitor left, the operator left, nobody wrote for long). No payload.
+    The conversation ended (the visitor left, the operator left, nobody wrote for long): no payload;
+    or the chatbot's script ended with nobody to take over: ``{"reason": "no_operator",
+    "offline_form": bool}`` (``livechat.session._chatbot_closed_info``), the widget offers the
+    offline form, or to start again.
 ``chatbot``
     What the bot now waits for (``livechat.session._chatbot_info``): the input to show, its answers.
 

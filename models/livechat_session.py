@@ -37,8 +37,8 @@ SILENT_CLOSED_AFTER = timedelta(hours=1)
 BLOCK_TAGS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
 # who writes a message (``_post``): the notices of the conversation ("X left") are notifications
 POST_KINDS = ("visitor", "operator", "bot", "system")
-# who ends a conversation (``_end``)
-END_BY = ("visitor", "operator", "inactivity")
+# who ends a conversation (``_end``): 'chatbot' when its script ended and nobody can take over
+END_BY = ("visitor", "operator", "inactivity", "chatbot")
 # line breaks as plaintext2html reads them: two or more (with blanks between) make a paragraph
 LINE_BREAKS = re.compile(r"[\r\n](?:[^\S\r\n]*[\r\n])+[^\S\r\n]*|[\r\n]")
 
@@ -186,6 +186,12 @@ class LivechatSession(models.Model):
             "restart": _("Start a new conversation"),
             "reconnecting": _("Connection lost. Reconnecting..."),
             "error": _("Your message could not be sent. Please try again."),
+            "confirm_close": _("End the conversation?"),
+            "confirm_end": _("End"),
+            "confirm_cancel": _("Cancel"),
+            "leave_message": _("Leave us a message"),
+            "today": _("Today"),
+            "yesterday": _("Yesterday"),
         }
         texts.update(self._chatbot_widget_texts())
         texts.update(self._rating_widget_texts())
@@ -439,6 +445,8 @@ class LivechatSession(models.Model):
         payload = self._post(text, kind="visitor", client_id=client_id)
         if self.chatbot_state == "running" and self.chatbot_step_id:
             self._chatbot_receive_text(text)
+        elif self.chatbot_state == "done":
+            self._chatbot_after_script()
         return payload
 
     def _visitor_message_replay(self, client_id):
@@ -462,7 +470,8 @@ class LivechatSession(models.Model):
     # The end of a conversation
     # ------------------------------------------------------------------
     def _end(self, by):
-        """End these sessions (the open ones): ``by`` the 'visitor', the 'operator' or 'inactivity'.
+        """End these sessions (the open ones): ``by`` the 'visitor', the 'operator', 'inactivity' or the
+        'chatbot' (its script ended with nobody to take over: the widget offers the offline form).
 
         The one way a conversation ends: the other side reads who left in the conversation, the
         visitor's widget gets ``closed``, and the operator's web client the session's new state
@@ -472,14 +481,14 @@ class LivechatSession(models.Model):
             raise ValueError("unknown end of a conversation %r" % (by,))
         sessions = self.sudo().filtered(lambda session: session.state == "open")
         for session in sessions:
-            if session.mail_channel_id and by != "inactivity":
+            if session.mail_channel_id and by in ("visitor", "operator"):
                 if by == "visitor":
                     text = session.with_context(lang=session.operator_id.lang)._left_text()
                     session._post(text, kind="system")
                 else:
                     session._post(session._operator_left_text(), session.operator_id.partner_id, kind="system")
             session.write({"state": "closed", "end_date": fields.Datetime.now()})
-            session._send_event(CLOSED)
+            session._send_event(CLOSED, session._chatbot_closed_info() if by == "chatbot" else None)
         if by != "operator":
             sessions._notify_operator_update()
         return True

@@ -129,8 +129,47 @@ class LivechatSession(models.Model):
                 self._chatbot_say(_("Sorry, no operator is available right now."))
             step = script._next_step(step, self._chatbot_chosen_answers())
         else:
-            self.write({"chatbot_step_id": False, "chatbot_state": "done"})
+            self._chatbot_script_ended()
+            return
         self._chatbot_notify_visitor()
+
+    def _chatbot_script_ended(self):
+        """The script has nothing more to say. With an operator on the conversation or one available,
+        it stays open (the visitor's next message hands it over: ``_chatbot_after_script``); with
+        nobody, the visitor is told, offered the offline form (or to start again), and it ends: he
+        never types into a conversation nobody reads."""
+        self.ensure_one()
+        self.write({"chatbot_step_id": False, "chatbot_state": "done"})
+        if self.operator_id or self.channel_id._get_available_operators():
+            self._chatbot_notify_visitor()
+        else:
+            self._chatbot_nobody_available()
+
+    def _chatbot_nobody_available(self):
+        """Say that nobody can take over, then end the session (``_end('chatbot')``)."""
+        self.ensure_one()
+        if self.channel_id.sudo().offline_form_enabled:
+            self._chatbot_say(_("No one is available to continue this conversation. "
+                                "Leave us a message and we will get back to you."))
+        else:
+            self._chatbot_say(_("No one is available to continue this conversation. Please try again later."))
+        self._end("chatbot")
+
+    def _chatbot_after_script(self):
+        """The visitor wrote after the script ended: an available operator takes the conversation
+        over, else the visitor is told nobody can (``_chatbot_nobody_available``)."""
+        self.ensure_one()
+        if self.state == "open" and self.chatbot_state == "done" and not self.operator_id:
+            if not self._chatbot_forward():
+                self._chatbot_nobody_available()
+                return
+            self._chatbot_notify_visitor()
+
+    def _chatbot_closed_info(self):
+        """What the widget's ``closed`` event says when the bot ended the conversation: nobody was
+        available, and whether to offer the offline form."""
+        self.ensure_one()
+        return {"reason": "no_operator", "offline_form": bool(self.channel_id.sudo().offline_form_enabled)}
 
     def _chatbot_forward(self):
         """Hand the conversation over to an available operator, who gets the transcript so far.
@@ -182,8 +221,7 @@ class LivechatSession(models.Model):
     def _chatbot_apply_answer(self, step, answer):
         self._chatbot_record(step, answer.name, answer=answer)
         if answer.next_action == "end":
-            self.write({"chatbot_step_id": False, "chatbot_state": "done"})
-            self._chatbot_notify_visitor()
+            self._chatbot_script_ended()
         elif answer.next_action == "redirect" and answer.redirect_step_id:
             self._chatbot_run(answer.redirect_step_id)
         else:
@@ -237,6 +275,9 @@ class LivechatSession(models.Model):
                 info["answers"] = [{"id": answer.id, "label": answer.name} for answer in step.answer_ids]
         if self.operator_id:
             info["operator_name"] = self.operator_id._livechat_display_name()
+        elif self.state == "closed" and self.chatbot_state == "done":
+            # the bot ended it (reopened on another page, or opened and ended at once): what to offer
+            info["closed"] = self._chatbot_closed_info()
         return info
 
     def _chatbot_notify_visitor(self):

@@ -96,7 +96,15 @@ class MailChannel(models.Model):
                      attachments=None, content_subtype="html", **kwargs):
         """A plain message an operator writes in a live chat from Odoo's web client (his chat window,
         Discuss) takes the lean path; anything else (attachments, recipients...) mail's. The server's
-        own messages never come here: they are posted by ``livechat.session._post``."""
+        own messages never come here: they are posted by ``livechat.session._post``.
+
+        A message that starts with ``/word`` is a command, never a message to the visitor, even when
+        the operator typed it fast and sent it without picking it in the suggestion list (Odoo's web
+        client then posts it as text): it is run, or answered to him alone when unknown
+        (``_livechat_typed_command``, mail_channel_discuss.py). Nothing is stored then."""
+        if (len(self) == 1 and self.channel_type == "livechat" and message_type == "comment"
+                and self._livechat_typed_command(body, content_subtype)):
+            return self.env["mail.message"]
         if (len(self) == 1 and self.channel_type == "livechat" and not subject and not parent_id
                 and not attachments and message_type in ("comment", "notification")
                 and subtype in LEAN_POST_SUBTYPES and set(kwargs) <= LEAN_POST_ARGUMENTS

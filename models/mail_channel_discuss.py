@@ -1,6 +1,13 @@
+import re
+
 from odoo import _, api, models
 from odoo.exceptions import AccessError
 from odoo.tools import html_escape
+
+from .livechat_session import html_to_text
+
+# a command typed at the start of a message: "/leave", "/help please" (not "/path/to", "/ leave")
+TYPED_COMMAND = re.compile(r"^\s*/([A-Za-z_]\w*)(?=\s|$)")
 
 
 class MailChannel(models.Model):
@@ -83,6 +90,36 @@ class MailChannel(models.Model):
     # ------------------------------------------------------------------
     # Commands typed in the conversation: /leave, /help
     # ------------------------------------------------------------------
+    def _livechat_commands(self):
+        """The names of the commands available in a live chat conversation."""
+        return {command["name"] for command in self.get_mention_commands()
+                if not command.get("channel_types") or "livechat" in command["channel_types"]}
+
+    def _livechat_typed_command(self, body, content_subtype="html"):
+        """Run the command that ``body`` (a message the operator posts) starts with; returns whether it
+        was one. ``/word`` followed by a space or nothing is a command: a known one runs (what follows
+        it is ignored), an unknown one is answered to the operator only. "/path/to" is not a command."""
+        self.ensure_one()
+        text = body if content_subtype == "plaintext" else html_to_text(body)
+        match = TYPED_COMMAND.match(text or "")
+        if not match:
+            return False
+        name = match.group(1)
+        if name in self._livechat_commands():
+            self.execute_command(command=name)
+        else:
+            self._livechat_check_member()
+            self._send_transient_message(self.env.user.partner_id, html_escape(
+                _("Unknown command /%s: nothing was sent to the visitor. Type /help for the commands.") % name))
+        return True
+
+    def execute_command(self, command="", **kwargs):
+        """An unknown command in a live chat is answered, as one typed in full (``_livechat_typed_command``)."""
+        if (len(self) == 1 and self.channel_type == "livechat" and command
+                and command not in self._livechat_commands()):
+            return self._livechat_typed_command("/%s" % command, "plaintext")
+        return super(MailChannel, self).execute_command(command=command, **kwargs)
+
     def _livechat_check_member(self):
         """Commands act for members of the conversation only."""
         if self.env.user.partner_id not in self.sudo().channel_partner_ids:

@@ -20,7 +20,7 @@ const STORE = "odoo-livechat";
  * ``typing``, ``seen`` and ``attachment`` are part of the protocol; this widget does not show them yet. */
 export const SERVER_EVENTS = Object.freeze({
     message: (widget, event) => widget.addMessage(event.message),
-    closed: (widget) => widget.ended(),
+    closed: (widget, event) => widget.ended(event.closed),
     chatbot: (widget, event) => widget.setChatbot(event.chatbot),
     typing: () => {},
     seen: () => {},
@@ -111,7 +111,7 @@ export class LivechatWidget {
             texts: this.texts,
             title: (this.session && this.session.operatorName) || this.config.channel_name,
             caps: this.caps,
-            on: {minimize: () => this.minimize(), close: () => this.close(), send: () => this.send()},
+            on: {minimize: () => this.minimize(), close: () => this.requestClose(), send: () => this.send()},
         });
         this.view.setWindowVisible(this.windowOpen);
     }
@@ -201,6 +201,11 @@ export class LivechatWidget {
             }
             (result.messages || []).forEach((message) => this.addMessage(message));
             this.setChatbot(result.chatbot);
+            if (result.state === "closed") {
+                // the bot said all it had to, and nobody can take over
+                this.ended(result.chatbot && result.chatbot.closed);
+                return;
+            }
             this.poll();
         } catch (error) {
             if (run === this.run) {
@@ -251,7 +256,7 @@ export class LivechatWidget {
         result.messages.forEach((message) => this.addMessage(message));
         this.setChatbot(result.chatbot);
         if (result.state === "closed") {
-            this.ended();
+            this.ended(result.chatbot && result.chatbot.closed);
         }
     }
 
@@ -415,6 +420,7 @@ export class LivechatWidget {
             return false;
         }
         this.setNotice("");
+        this.view.removeRestart();
         this.view.setTitle(form.title || this.config.channel_name);
         const {panel, focus} = offlineFormPanel({
             form, caps: this.caps, errorText: this.texts.error,
@@ -478,14 +484,25 @@ export class LivechatWidget {
         return Boolean(session && session.lastId && this.texts.rating_question);
     }
 
-    /** The server ended the conversation (or the visitor closed the full-page chat). */
-    ended() {
+    /** The server ended the conversation (or the visitor closed the full-page chat). ``info``: the
+     * payload of the ``closed`` event: when the chatbot ended it with nobody to take over, the visitor is
+     * offered the offline form (the channel has one) or to start again, not the rating. */
+    ended(info) {
         const done = this.teardown(STATES.ENDED);
         if (!done) {
             return;
         }
         this.view.setEnabled(false);
+        this.view.removeAnswers();
         this.setNotice(this.texts.closed);
+        if (info && info.reason === "no_operator") {
+            if (info.offline_form && this.config.offline_form) {
+                this.view.showRestart(this.texts.leave_message, () => this.showOfflineForm());
+            } else {
+                this.view.showRestart(this.texts.restart, () => this.restart());
+            }
+            return;
+        }
         this.view.showRestart(this.texts.restart, () => this.restart());
         if (this.ratable(done.session) && this.go(STATES.AFTER_CHAT)) {
             this.showAfterChat(done.session);
@@ -495,6 +512,15 @@ export class LivechatWidget {
     restart() {
         if (this.teardown(STATES.IDLE)) {
             this.openWindow();
+        }
+    }
+
+    /** The ×: during a conversation, "End the conversation?" is asked first (once, in the window). */
+    requestClose() {
+        if (this.machine.is(STATES.CHATTING) && this.session) {
+            this.view.confirmClose(this.texts, () => this.close());
+        } else {
+            this.close();
         }
     }
 

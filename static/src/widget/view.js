@@ -4,6 +4,8 @@
  * it holds no state of the chat (the widget never reads its state back from the DOM). Everything people
  * write is shown with textContent, never as HTML.
  */
+import {dayKey, dayStarts, formatDay, formatTime, linkParts, localeOf, parseDate} from "./format.js";
+
 const COLOR = /^#[0-9a-f]{6}$/i;
 const SVG = "http://www.w3.org/2000/svg";
 
@@ -73,6 +75,7 @@ export class View {
         } else {
             style = el("style", {text: css});
         }
+        this.locale = localeOf(config.lang);
         this.ui = el("div", {class: this.fullPage ? "lc lc-page" : "lc", lang: (config.lang || "").replace("_", "-")});
         this.root.append(...[style, this.ui].filter(Boolean));
         document.body.append(this.host);
@@ -125,6 +128,7 @@ export class View {
     /** The chat window; ``on`` holds the callbacks: minimize, close, send. */
     buildWindow({texts, title, caps, on}) {
         const t = texts;
+        this.texts = texts;
         this.title = el("span", {class: "lc-title", text: title});
         const buttons = [];
         if (!this.fullPage) {
@@ -133,10 +137,11 @@ export class View {
                 text: "\u2013", onclick: on.minimize,
             }));
         }
-        buttons.push(el("button", {
+        this.closeButton = el("button", {
             type: "button", class: "lc-icon-btn lc-close", "aria-label": t.close, title: t.close,
             text: "\u00d7", onclick: on.close,
-        }));
+        });
+        buttons.push(this.closeButton);
         this.list = el("ol", {class: "lc-messages", role: "log", "aria-live": "polite", "aria-label": t.window});
         this.items = new Map();  // message id -> its element
         this.pending = [];  // elements of the messages being sent, shown last
@@ -156,8 +161,9 @@ export class View {
         this.sendButton = el("button", {type: "submit", class: "lc-send", text: t.send});
         this.form = el("form", {class: "lc-form", onsubmit: (event) => { event.preventDefault(); on.send(); }},
             this.input, this.sendButton);
+        this.header = el("header", {class: "lc-header"}, this.title, ...buttons);
         this.window = el("section", {class: "lc-window", role: "dialog", "aria-label": t.window},
-            el("header", {class: "lc-header"}, this.title, ...buttons), this.list, this.notice, this.form);
+            this.header, this.list, this.notice, this.form);
         this.ui.append(this.window);
         // the welcome message comes first, as if written by the operator
         this.welcomeAuthor = null;
@@ -170,7 +176,43 @@ export class View {
         if (this.window) {
             this.window.remove();
         }
-        this.window = this.answers = this.restartButton = this.panel = null;
+        this.window = this.answers = this.restartButton = this.panel = this.confirm = null;
+    }
+
+    /** "End the conversation?" under the header, with End and Cancel (Escape cancels): ``onEnd`` on End.
+     * Asked once: a second × while it shows keeps the one question. */
+    confirmClose(texts, onEnd) {
+        if (this.confirm) {
+            this.confirm.querySelector(".lc-confirm-end").focus();
+            return;
+        }
+        const cancel = () => {
+            this.removeConfirm();
+            this.closeButton.focus();
+        };
+        const question = el("p", {class: "lc-confirm-text", id: "lc-confirm-text", text: texts.confirm_close});
+        this.confirm = el("div", {
+            class: "lc-confirm", role: "alertdialog", "aria-labelledby": "lc-confirm-text",
+            onkeydown: (event) => {
+                if (event.key === "Escape") {
+                    event.stopPropagation();
+                    cancel();
+                }
+            },
+        }, question,
+        el("div", {class: "lc-confirm-buttons"},
+            el("button", {type: "button", class: "lc-confirm-end", text: texts.confirm_end,
+                onclick: () => { this.removeConfirm(); onEnd(); }}),
+            el("button", {type: "button", class: "lc-confirm-cancel", text: texts.confirm_cancel, onclick: cancel})));
+        this.header.after(this.confirm);
+        this.confirm.querySelector(".lc-confirm-end").focus();
+    }
+
+    removeConfirm() {
+        if (this.confirm) {
+            this.confirm.remove();
+            this.confirm = null;
+        }
     }
 
     setWindowVisible(visible) {
@@ -230,7 +272,14 @@ export class View {
             }
             item.append(author);
         }
-        item.append(el("span", {class: "lc-body", text: message.body || ""}));
+        item.append(this.body(message.body));
+        const date = parseDate(message.date);
+        if (date) {
+            item.append(el("time", {class: "lc-time", datetime: message.date, text: formatTime(date, this.locale)}));
+        }
+        if (date || message.pending) {
+            item.dataset.day = dayKey(date || new Date());
+        }
         if (typeof message.id === "number") {
             item.dataset.id = String(message.id);
             this.items.set(message.id, item);
@@ -241,8 +290,33 @@ export class View {
                 this.pending.push(item);
             }
         }
+        this.refreshDays();
         this.list.scrollTop = this.list.scrollHeight;
         return item;
+    }
+
+    /** A message's text: http(s) addresses as links opening in a new tab (format.js), the rest as text. */
+    body(text) {
+        const body = el("span", {class: "lc-body"});
+        for (const part of linkParts(text)) {
+            body.append(part.href
+                ? el("a", {href: part.href, target: "_blank", rel: "noopener noreferrer nofollow", text: part.text})
+                : document.createTextNode(part.text));
+        }
+        return body;
+    }
+
+    /** A day separator ("Today", "Yesterday", a date) before the first message of each day. */
+    refreshDays() {
+        for (const separator of this.list.querySelectorAll(".lc-day")) {
+            separator.remove();
+        }
+        const items = [...this.list.querySelectorAll(".lc-msg")];
+        for (const index of dayStarts(items.map((item) => item.dataset.day || null))) {
+            const [year, month, day] = items[index].dataset.day.split("-").map(Number);
+            const words = formatDay(new Date(year, month - 1, day), this.locale, this.texts || {});
+            items[index].before(el("li", {class: "lc-day", role: "separator"}, el("span", {text: words})));
+        }
     }
 
     removePending(item) {
@@ -280,6 +354,13 @@ export class View {
         if (!this.restartButton) {
             this.restartButton = el("button", {type: "button", class: "lc-restart", text, onclick: onRestart});
             this.notice.after(this.restartButton);
+        }
+    }
+
+    removeRestart() {
+        if (this.restartButton) {
+            this.restartButton.remove();
+            this.restartButton = null;
         }
     }
 
