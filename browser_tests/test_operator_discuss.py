@@ -238,15 +238,15 @@ def test_operator_answers_in_window_and_discuss(odoo, channel, operator_uid, pag
     assert operator.locator(".o_livechat_channel_item").count() == 1
     assert sessions_of(odoo, channel)[1]["state"] == "closed"
 
-    # the first visitor leaves: the operator reads when, the conversation stays until he removes it
+    # the first visitor leaves while the operator reads his conversation: it leaves the list at once,
+    # the open thread stays and says when he left
+    item = open_conversation(operator, first["mail_channel_id"][0])
     window.locator(".lc-close").click()
     window.locator(".lc-confirm-end").click()
-    item = open_conversation(operator, first["mail_channel_id"][0])
-    content.locator(".o_livechat_visitor_left_at").wait_for()
-    assert "The visitor left at" in content.locator(".o_livechat_visitor_left_at").inner_text()
-    item.locator(".o_mail_partner_unpin").dispatch_event("click")
     item.wait_for(state="detached")
     assert operator.locator(".o_livechat_sidebar_title").count() == 0
+    content.locator(".o_livechat_visitor_left_at").wait_for()
+    assert "The visitor left at" in content.locator(".o_livechat_visitor_left_at").inner_text()
     # ended, both stay readable in the session history
     assert [session["state"] for session in sessions_of(odoo, channel)] == ["closed", "closed"]
 

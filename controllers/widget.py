@@ -149,12 +149,14 @@ class LivechatWidget(http.Controller):
 
     @http.route("/livechat/support/<int:channel_id>", type="http", auth="public")
     def support_page(self, channel_id, **_query):
-        """The direct chat link of the Widget tab: a page with the chat open."""
+        """The direct chat link of the Widget tab: a page with the chat open, under the company's name
+        and logo and the channel's name."""
         channel = self._active_channel(channel_id)
         lang = visitor_lang()
         request.context = dict(request.context, lang=lang)
         values = {
             "channel": channel.with_context(lang=lang),
+            "brand": channel._support_page_brand() if channel else {},
             "lang": lang.replace("_", "-"),
             "loader_url": "/livechat/loader/%d.js?page=1" % channel_id,
         }

@@ -19,6 +19,9 @@ the payload left out when there is none. Build them with ``bus_event`` only:
     offline form, or to start again.
 ``chatbot``
     What the bot now waits for (``livechat.session._chatbot_info``): the input to show, its answers.
+``operator``
+    The operator's name changed (his Online Chat Name, ``res.users.write``): ``{"operator_name"}``;
+    the widget's header shows it at once.
 
 Room is left, with the same shape, for ``typing`` (someone is writing), ``seen`` (the last message
 read) and ``attachment`` (a file in the conversation); the widget ignores kinds it does not know.
@@ -32,7 +35,8 @@ its chat window.
 MESSAGE = "message"
 CLOSED = "closed"
 CHATBOT = "chatbot"
-KINDS = (MESSAGE, CLOSED, CHATBOT)
+OPERATOR = "operator"
+KINDS = (MESSAGE, CLOSED, CHATBOT, OPERATOR)
 
 
 def bus_event(kind, payload=None):

@@ -35,8 +35,9 @@ ABANDONED_AFTER = timedelta(hours=24)
 UNANSWERED_OPENING_COUNTS = timedelta(minutes=10)
 SILENT_CLOSED_AFTER = timedelta(hours=1)
 BLOCK_TAGS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
-# who writes a message (``_post``): the notices of the conversation ("X left") are notifications
-POST_KINDS = ("visitor", "operator", "bot", "system")
+# who writes a message (``_post``): the notices of the conversation ("X left") are notifications;
+# 'welcome': the channel's welcome message, stored in the operator's name when the conversation starts
+POST_KINDS = ("visitor", "operator", "bot", "system", "welcome")
 # who ends a conversation (``_end``): 'chatbot' when its script ended and nobody can take over
 END_BY = ("visitor", "operator", "inactivity", "chatbot")
 # line breaks as plaintext2html reads them: two or more (with blanks between) make a paragraph
@@ -318,8 +319,17 @@ class LivechatSession(models.Model):
                 continue
             session.mail_channel_id = self._create_conversation(
                 session.visitor_name, members=[self._operator_membership(session.operator_id)])
+            session._post_welcome()
             session._notify_operator_new_conversation()
         return True
+
+    def _post_welcome(self):
+        """The channel's welcome message, which the widget showed the visitor before he wrote, is
+        stored first in the conversation, in the operator's name: both sides read the same."""
+        self.ensure_one()
+        welcome = self.channel_id.with_context(lang=self.env.lang).welcome_message
+        if welcome and welcome.strip():
+            self._post(welcome, kind="welcome")
 
     def _notify_operator_new_conversation(self):
         """Open the conversation in the operator's Odoo chat window (bottom right).
@@ -348,8 +358,9 @@ class LivechatSession(models.Model):
     # Messages
     # ------------------------------------------------------------------
     @api.model
-    def _payload(self, message_id, date, text, author, email_from, message_type):
-        """The compact, plain-text form of a message that the visitor's widget shows (livechat_events)."""
+    def _payload(self, message_id, date, text, author, email_from, message_type, welcome=False):
+        """The compact, plain-text form of a message that the visitor's widget shows (livechat_events).
+        ``welcome``: the channel's welcome message (``_post_welcome``), flagged for the widget."""
         if author:
             user = author.user_ids[:1]
             author_name = user._livechat_display_name() if user else author.name
@@ -363,6 +374,8 @@ class LivechatSession(models.Model):
             "is_visitor": not author,
             "kind": "notification" if message_type == "notification" else "comment",
         }
+        if welcome:
+            payload["welcome"] = True
         payload.update(self._chatbot_author_card(author))
         return payload
 
@@ -370,7 +383,7 @@ class LivechatSession(models.Model):
     def _message_payload(self, message):
         """The payload of a stored mail.message (history, and posts from Odoo's web client)."""
         return self._payload(message.id, message.date, html_to_text(message.body), message.author_id,
-                             message.email_from, message.message_type)
+                             message.email_from, message.message_type, welcome=message.livechat_welcome)
 
     def _history(self, after_id=0, limit=HISTORY_LIMIT):
         """Messages of the conversation (oldest first), only those after ``after_id`` if given."""
@@ -393,7 +406,8 @@ class LivechatSession(models.Model):
         The one way to write in a conversation from the server. ``kind``: 'visitor' (no author:
         the message is signed with the visitor's name), 'operator' (``author`` defaults to the
         session's operator), 'bot' (defaults to the chatbot's contact), 'system' (a notice of the
-        conversation, e.g. "X left", by ``author`` or else the visitor). The message is stored once
+        conversation, e.g. "X left", by ``author`` or else the visitor), 'welcome' (the channel's welcome
+        message, by the session's operator: ``_post_welcome``). The message is stored once
         (escaped HTML); the payload is built from ``text`` and sent, as is, to the visitor's widget.
         ``client_id``: the id the visitor's widget gave the message (``_post_visitor_message``),
         stored with it, unique in the conversation.
@@ -407,7 +421,7 @@ class LivechatSession(models.Model):
         Partner = self.env["res.partner"].sudo()
         if kind == "visitor":
             author = Partner
-        elif kind == "operator":
+        elif kind in ("operator", "welcome"):
             author = author or session.operator_id.partner_id
         elif kind == "bot":
             author = author or session.chatbot_script_id.operator_partner_id
@@ -421,8 +435,10 @@ class LivechatSession(models.Model):
             plaintext2html(text), message_type, author_id=author.id or False, email_from=email_from, date=date)
         if client_id:
             values["livechat_client_id"] = client_id
+        if kind == "welcome":
+            values["livechat_welcome"] = True
         message = conversation._livechat_create_message(values)
-        payload = self._payload(message.id, date, text, author, email_from, message_type)
+        payload = self._payload(message.id, date, text, author, email_from, message_type, welcome=kind == "welcome")
         conversation._livechat_notify(message, payload=payload, sessions=session, values=values)
         return payload
 

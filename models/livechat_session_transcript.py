@@ -35,7 +35,9 @@ class LivechatSession(models.Model):
     def _compute_conversation_html(self):
         for session in self:
             messages = session.sudo()._history(limit=None) if session.mail_channel_id else []
-            session.message_count = len([message for message in messages if message["kind"] == "comment"])
+            # the welcome is the channel's, stored in the operator's name: no one wrote it
+            session.message_count = len([message for message in messages
+                                         if message["kind"] == "comment" and not message.get("welcome")])
             session.conversation_html = session._render_conversation(messages)
 
     def _format_message_date(self, utc_string):
@@ -87,13 +89,15 @@ class LivechatSession(models.Model):
         return "%s <%s@%s>" % (company.name, alias, domain) if alias and domain else False
 
     def _operator_answered(self):
-        """Whether a user (an operator, not a bot nor the visitor) wrote in the conversation."""
+        """Whether a user (an operator, not a bot nor the visitor) wrote in the conversation (the welcome
+        message stored in his name does not count)."""
         self.ensure_one()
         if not self.mail_channel_id:
             return False
         self.env.cr.execute("""
             SELECT 1 FROM mail_message m JOIN res_users u ON u.partner_id = m.author_id
-             WHERE m.model = 'mail.channel' AND m.res_id = %s AND m.message_type = 'comment' LIMIT 1
+             WHERE m.model = 'mail.channel' AND m.res_id = %s AND m.message_type = 'comment'
+               AND m.livechat_welcome IS NOT TRUE LIMIT 1
         """, (self.mail_channel_id.id,))
         return bool(self.env.cr.fetchone())
 

@@ -68,7 +68,8 @@ class MailChannel(models.Model):
             "id": message_id,
             "body": values["body"],
             "date": values["date"],
-            "author_id": author.name_get()[0] if author else (0, values["email_from"]),
+            "author_id": ((author.id, self.env["mail.message"]._livechat_author_names(author.ids).get(author.id)
+                           or author.name_get()[0][1]) if author else (0, values["email_from"])),
             "email_from": values["email_from"],
             "message_type": values["message_type"],
             "subtype_id": (subtype_id, subtype_name),
@@ -103,7 +104,8 @@ class MailChannel(models.Model):
         client then posts it as text): it is run, or answered to him alone when unknown
         (``_livechat_typed_command``, mail_channel_discuss.py). Nothing is stored then."""
         if (len(self) == 1 and self.channel_type == "livechat" and message_type == "comment"
-                and self._livechat_typed_command(body, content_subtype)):
+                and self._livechat_typed_command(body, content_subtype, message_type=message_type, subtype=subtype,
+                                                 **kwargs)):
             return self.env["mail.message"]
         if (len(self) == 1 and self.channel_type == "livechat" and not subject and not parent_id
                 and not attachments and message_type in ("comment", "notification")

@@ -26,15 +26,30 @@ class MailChannel(models.Model):
         if livechat_channels:
             sessions = {session.mail_channel_id.id: session
                         for session in livechat_channels.sudo().mapped("livechat_session_ids")}
+            latest = self._livechat_latest_message_ids(livechat_channels.ids)
             for info in infos:
                 session = sessions.get(info["id"])
                 if session:
                     info["livechat"] = session._operator_info()
+                    info["livechat_last_message_id"] = latest.get(info["id"], 0)
         return infos
 
     @api.model
+    def _livechat_latest_message_ids(self, channel_ids):
+        """{conversation id: id of its latest message}: Discuss lists conversations by it."""
+        if not channel_ids:
+            return {}
+        self.env.cr.execute("""
+            SELECT res_id, max(id) FROM mail_message
+             WHERE model = 'mail.channel' AND res_id IN %s
+          GROUP BY res_id
+        """, (tuple(channel_ids),))
+        return dict(self.env.cr.fetchall())
+
+    @api.model
     def _livechat_discuss_channels(self):
-        """The current user's live chat conversations listed in Discuss: pinned, still open, newest first."""
+        """The current user's live chat conversations listed in Discuss: pinned, still open, the one
+        with the latest message first."""
         pinned = self.env["mail.channel.partner"].search([
             ("partner_id", "=", self.env.user.partner_id.id),
             ("is_pinned", "=", True),
@@ -46,8 +61,9 @@ class MailChannel(models.Model):
         open_ids = self.sudo().search([
             ("id", "in", pinned.ids),
             ("livechat_session_ids.state", "=", "open"),
-        ], order="id desc").ids
-        return self.browse(open_ids)
+        ]).ids
+        latest = self._livechat_latest_message_ids(open_ids)
+        return self.browse(sorted(open_ids, key=lambda id_: (latest.get(id_, 0), id_), reverse=True))
 
     @api.model
     def channel_fetch_slot(self):
@@ -95,10 +111,11 @@ class MailChannel(models.Model):
         return {command["name"] for command in self.get_mention_commands()
                 if not command.get("channel_types") or "livechat" in command["channel_types"]}
 
-    def _livechat_typed_command(self, body, content_subtype="html"):
+    def _livechat_typed_command(self, body, content_subtype="html", **kwargs):
         """Run the command that ``body`` (a message the operator posts) starts with; returns whether it
-        was one. ``/word`` followed by a space or nothing is a command: a known one runs (what follows
-        it is ignored), an unknown one is answered to the operator only. "/path/to" is not a command."""
+        was one. ``/word`` followed by a space or nothing is a command: a known one runs with the
+        arguments Odoo's web client gives a command picked in its list (the body, ``kwargs``: what
+        message_post got), an unknown one is answered to the operator only. "/path/to" is not one."""
         self.ensure_one()
         text = body if content_subtype == "plaintext" else html_to_text(body)
         match = TYPED_COMMAND.match(text or "")
@@ -106,7 +123,7 @@ class MailChannel(models.Model):
             return False
         name = match.group(1)
         if name in self._livechat_commands():
-            self.execute_command(command=name)
+            self.execute_command(command=name, body=body, content_subtype=content_subtype, **kwargs)
         else:
             self._livechat_check_member()
             self._send_transient_message(self.env.user.partner_id, html_escape(

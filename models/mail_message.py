@@ -8,7 +8,7 @@ goes with the message when a conversation is erased. ``livechat.session._post_vi
 resend up before posting; two requests with the same id at once meet at the index, and the second is
 answered as a resend (``controllers/common.py``'s ``json_api``).
 """
-from odoo import fields, models
+from odoo import api, fields, models
 
 # the unique index: one message per client id in a conversation (only live chat visitors' messages
 # have one, and a session has one conversation: once per session)
@@ -24,6 +24,41 @@ class MailMessage(models.Model):
         string="Live Chat Client Id", readonly=True, copy=False, groups="base.group_system",
         help="The id the visitor's widget gave this message: a resend of it gets the first answer "
              "instead of storing the message twice.")
+
+    livechat_welcome = fields.Boolean(
+        string="Live Chat Welcome", readonly=True, copy=False,
+        help="The channel's welcome message, stored in the operator's name when the conversation started "
+             "(it is not his answer).")
+
+    @api.multi
+    def message_format(self):
+        """In a live chat the operators' messages are signed with their Online Chat Name, in Discuss and
+        chat windows as in the visitor's widget and the transcript: both sides read the same name."""
+        formatted = super(MailMessage, self).message_format()
+        channel_ids = {values["res_id"] for values in formatted if values.get("model") == "mail.channel"}
+        if not channel_ids:
+            return formatted
+        livechats = set(self.env["mail.channel"].sudo().search(
+            [("id", "in", list(channel_ids)), ("channel_type", "=", "livechat")]).ids)
+        in_livechat = [values for values in formatted
+                       if values.get("model") == "mail.channel" and values.get("res_id") in livechats
+                       and values.get("author_id") and values["author_id"][0]]
+        names = self._livechat_author_names({values["author_id"][0] for values in in_livechat})
+        for values in in_livechat:
+            partner_id = values["author_id"][0]
+            if partner_id in names:
+                values["author_id"] = (partner_id, names[partner_id])
+        return formatted
+
+    @api.model
+    def _livechat_author_names(self, partner_ids):
+        """{partner id: the name a live chat shows} for those of ``partner_ids`` who are users (operators:
+        their Online Chat Name, else their name); other partners (a chatbot) keep theirs."""
+        if not partner_ids:
+            return {}
+        users = self.env["res.users"].sudo().with_context(active_test=False).search(
+            [("partner_id", "in", list(partner_ids))])
+        return {user.partner_id.id: user._livechat_display_name() for user in users}
 
     def init(self):
         if self._name != "mail.message":

@@ -1,4 +1,6 @@
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .livechat_events import OPERATOR
 
 
 class ResUsers(models.Model):
@@ -23,3 +25,18 @@ class ResUsers(models.Model):
         """The name visitors see: the Online Chat Name, else the user's name."""
         self.ensure_one()
         return self.livechat_username or self.name
+
+    @api.multi
+    def write(self, vals):
+        """A new name reaches the visitors who chat with these users now: their widget's header."""
+        result = super(ResUsers, self).write(vals)
+        if "livechat_username" in vals or "name" in vals:
+            self._livechat_announce_name()
+        return result
+
+    def _livechat_announce_name(self):
+        """Send each open session of these operators their name as visitors see it (``operator`` event)."""
+        sessions = self.env["livechat.session"].sudo().search([
+            ("operator_id", "in", self.ids), ("state", "=", "open")])
+        for session in sessions:
+            session._send_event(OPERATOR, {"operator_name": session.operator_id._livechat_display_name()})

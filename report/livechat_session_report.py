@@ -59,7 +59,8 @@ class LivechatSessionReport(models.Model):
                   FROM livechat_session s
              LEFT JOIN res_users operator ON operator.id = s.operator_id
              LEFT JOIN LATERAL (
-                       SELECT count(*) FILTER (WHERE m.message_type = 'comment') AS message_count,
+                       SELECT count(*) FILTER (WHERE m.message_type = 'comment'
+                                                 AND m.livechat_welcome IS NOT TRUE) AS message_count,
                               count(*) FILTER (WHERE m.message_type = 'comment' AND m.author_id IS NULL)
                                   AS visitor_message_count,
                               min(m.date) FILTER (WHERE m.message_type = 'comment' AND m.author_id IS NULL)
@@ -73,6 +74,7 @@ class LivechatSessionReport(models.Model):
                          FROM mail_message m
                         WHERE m.model = 'mail.channel' AND m.res_id = s.mail_channel_id
                           AND m.message_type = 'comment' AND m.author_id = operator.partner_id
+                          AND m.livechat_welcome IS NOT TRUE
                           AND m.date >= stats.first_visitor_message
                    ) answer ON TRUE
             )

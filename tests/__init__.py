@@ -14,6 +14,7 @@ from . import test_chatbot
 from . import test_chatbot_http
 from . import test_operator_presence
 from . import test_discuss
+from . import test_conversation_edges
 from . import test_geoip
 from . import test_session
 from . import test_conversation_core

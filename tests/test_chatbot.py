@@ -1,3 +1,6 @@
+import json
+
+from odoo.addons.bus.models.bus import json_dump
 from odoo.exceptions import ValidationError
 from odoo.tests import common
 
@@ -124,3 +127,44 @@ class TestChatbotRule(ChatbotMixin, common.TransactionCase):
         answers = session.sudo(self.operator).chatbot_answer_ids
         self.assertEqual(answers.mapped("value"), ["Help", "ana@example.com"])
         self.assertEqual(answers.mapped("question"), ["What brings you here?", "Your e-mail address?"])
+
+
+class TestChatbotEnd(ChatbotMixin, common.TransactionCase):
+    """The script ends: with nobody to take over, the visitor is told and the session ends."""
+
+    def setUp(self):
+        super(TestChatbotEnd, self).setUp()
+        self._setup_chatbot_channel("olivia_chatbot_end")
+
+    def open_bot_session(self):
+        return self.env["livechat.session"]._open_for_visitor(self.channel, rule=self.rule)
+
+    def _bus_messages(self, session):
+        """Payloads sent so far on the bus channel the visitor's widget listens on."""
+        records = self.env["bus.bus"].sudo().search([("channel", "=", json_dump(session._bus_channel()))], order="id")
+        return [json.loads(record.message) for record in records]
+
+    def test_widget_is_told_what_to_offer(self):
+        self.channel.offline_form_enabled = True
+        session = self.open_bot_session()
+        session._chatbot_select_answer(self.answer_bye)
+        self.assertEqual(session.state, "closed")
+        events = self._bus_messages(session)
+        self.assertEqual(events[-1], {"type": "closed", "closed": {"reason": "no_operator", "offline_form": True}})
+        self.assertEqual(events[-2]["message"]["author_name"], "Botty")
+        self.assertIn("Leave us a message", events[-2]["message"]["body"])
+        self.assertNotIn("left the conversation", " ".join(
+            event["message"]["body"] for event in events if event["type"] == "message"), "nobody left: no notice")
+
+    def test_other_ends_send_no_payload(self):
+        self._set_online(self.operator)
+        session = self.env["livechat.session"]._open_for_visitor(self.channel)
+        session._end("visitor")
+        self.assertEqual(self._bus_messages(session)[-1], {"type": "closed"})
+
+    def test_someone_available_keeps_it_open(self):
+        self._set_online(self.operator)
+        session = self.open_bot_session()
+        session._chatbot_select_answer(self.answer_bye)
+        self.assertEqual(session.state, "open")
+        self.assertEqual(self._bus_messages(session)[-1]["type"], "chatbot")

@@ -106,12 +106,15 @@ class TestChatbotHttp(ChatbotMixin, common.HttpCase):
             ("Botty", "Let me find a colleague."),
             ("Botty", "Sorry, no operator is available right now."),
             ("Botty", "We will write to you."),
-        ], "nobody to forward to: the bot says so and goes on")
+            ("Botty", "No one is available to continue this conversation. Please try again later."),
+        ], "nobody to forward to: the bot says so, goes on, and says nobody can take over")
         self.assertEqual(self.chatbot["state"], "done")
         self.assertIsNone(self.chatbot["input"])
+        self.assertEqual(self.chatbot["closed"], {"reason": "no_operator", "offline_form": False})
 
         session = self.chat_session()
         self.assertFalse(session.operator_id)
+        self.assertEqual(session.state, "closed", "nobody types into a dead conversation")
         self.assertEqual(session.chatbot_answer_ids.mapped("value"),
                          ["Buy", "+40 721 000 111", "Three <b>spades</b>", "ana@example.com"])
 
@@ -149,7 +152,53 @@ class TestChatbotHttp(ChatbotMixin, common.HttpCase):
         self.open_chat()
         chatbot = self.click(self.answer_bye)
         self.assertEqual(chatbot["state"], "done")
+        self.assertEqual(self.new_messages()[0], ("visitor", "Bye"))
+
+    def test_script_end_with_nobody_available_ends_and_offers_the_offline_form(self):
+        self.channel.offline_form_enabled = True
+        self.open_chat()
+        self.click(self.answer_bye)
+        self.assertEqual(self.new_messages(), [
+            ("visitor", "Bye"),
+            ("Botty", "No one is available to continue this conversation. "
+                      "Leave us a message and we will get back to you."),
+        ])
+        self.assertEqual(self.chat_session().state, "closed")
+        self.assertEqual(self.chatbot["closed"], {"reason": "no_operator", "offline_form": True})
+        status, result = self.api("/livechat/api/session/post", {"token": self.token, "body": "Hello?"})
+        self.assertEqual(status, 403, "the conversation is over: nothing is typed into it")
+        self.assertEqual(result["error"]["code"], "session_closed")
+
+    def test_script_end_without_offline_form_offers_to_start_again(self):
+        self.channel.offline_form_enabled = False
+        self.open_chat()
+        self.click(self.answer_bye)
+        self.assertIn("Please try again later.", self.new_messages()[-1][1])
+        self.assertEqual(self.chatbot["closed"], {"reason": "no_operator", "offline_form": False})
+
+    def test_script_end_with_someone_available_hands_over_when_the_visitor_writes(self):
+        self.open_chat()
+        self._set_online(self.operator)
+        self.click(self.answer_bye)
+        session = self.chat_session()
+        self.assertEqual(session.state, "open", "someone can take over")
         self.assertEqual(self.new_messages(), [("visitor", "Bye")])
+        self.type_text("Actually, one more question")
+        self.assertEqual(self.new_messages(), [("visitor", "Actually, one more question"),
+                                               ("Olivia", "Olivia joined the conversation.")])
+        session = self.chat_session()
+        self.assertEqual(session.operator_id, self.operator)
+        self.assertEqual(session.chatbot_state, "forwarded")
+        self.assertEqual(self.chatbot["operator_name"], "Olivia")
+
+    def test_script_end_and_everyone_gone_when_the_visitor_writes(self):
+        self.open_chat()
+        self._set_online(self.operator)
+        self.click(self.answer_bye)
+        self._set_offline(self.operator)
+        self.type_text("Anyone?")
+        self.assertIn("No one is available", self.new_messages()[-1][1])
+        self.assertEqual(self.chat_session().state, "closed")
 
     def test_typed_answer_and_unknown_answer(self):
         self.open_chat()
@@ -162,6 +211,7 @@ class TestChatbotHttp(ChatbotMixin, common.HttpCase):
                          "typing an answer counts as clicking it")
 
     def test_stale_or_foreign_answer_refused(self):
+        self._set_online(self.operator)  # the conversation goes on after the script (someone can take over)
         self.open_chat()
         self.click(self.answer_bye)
         status, result = self.api("/livechat/api/chatbot/answer",

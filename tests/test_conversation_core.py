@@ -62,7 +62,8 @@ class TestPostAndEnd(VisitorMixin, common.TransactionCase):
         first = session._post_visitor_message("Any rakes?", client_id="rakes-1")
         self.assertEqual(session._post_visitor_message("Any rakes?", client_id="rakes-1"), first,
                          "a resend: the first answer, nothing posted")
-        self.assertEqual([message["body"] for message in session._history()], ["Hello", "Any rakes?"])
+        self.assertEqual([message["body"] for message in session._history()],
+                         [session.channel_id.welcome_message, "Hello", "Any rakes?"], "after the stored welcome")
         self.assertEqual(self.env["mail.message"].sudo().browse(first["id"]).livechat_client_id, "rakes-1")
         # the database itself refuses the same id twice in a conversation (concurrent posts meet there)
         self.env.cr.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", (CLIENT_ID_INDEX,))

@@ -63,6 +63,19 @@ class TestDiscussList(DiscussCase):
         self.assertEqual(info["livechat"]["state"], "open")
         self.assertFalse(info["livechat"]["end_date"])
 
+    def test_listed_by_latest_message(self):
+        first = self.open_session("Ana")
+        second = self.open_session("Bogdan")
+        first._post_visitor_message("Me again")
+        slot = self.livechat_slot()
+        self.assertEqual([info["id"] for info in slot], [first.mail_channel_id.id, second.mail_channel_id.id],
+                         "Ana wrote last: she comes first")
+        self.assertGreater(slot[0]["livechat_last_message_id"], slot[1]["livechat_last_message_id"])
+        second.mail_channel_id.sudo(self.operator).message_post(
+            body="<p>Hello Bogdan</p>", message_type="comment", subtype="mail.mt_comment")
+        self.assertEqual([info["id"] for info in self.livechat_slot()],
+                         [second.mail_channel_id.id, first.mail_channel_id.id], "the operator's answer counts too")
+
     def test_unread_visitor_messages_are_counted(self):
         session = self.open_session(first_message=None)
         session._post_visitor_message("Hello, is my order shipped?")
@@ -248,6 +261,54 @@ class TestCommands(DiscussCase):
         self.assertIn("Romania", body)
         self.assertIn("&lt;b&gt;Ana&lt;/b&gt;", body, "the visitor's name is text, not HTML")
         self.assertNotIn("<b>Ana</b>", body)
+
+    def typed(self, session, body):
+        """The operator sends ``body`` from his chat window without picking a suggestion: Odoo's web
+        client posts it as a message (HTML, as its composer does)."""
+        return session.mail_channel_id.sudo(self.operator).message_post(
+            body=body, message_type="comment", subtype="mail.mt_comment", content_subtype="html")
+
+    def visitor_bodies(self, session):
+        return [event["message"]["body"] for event in self.bus_messages(session._bus_channel())
+                if event["type"] == "message"]
+
+    def test_leave_typed_fast_runs_and_is_not_sent(self):
+        session = self.open_session("Ana")
+        self.typed(session, "/leave")
+        self.assertEqual(session.state, "closed", "the command ran")
+        self.assertNotIn("/leave", self.visitor_bodies(session))
+        self.assertEqual(self.visitor_bodies(session)[-1], "Oscar left the conversation.")
+        self.assertFalse(self._conversation_messages(session).filtered(lambda m: "/leave" in (m.body or "")))
+
+    def test_help_typed_fast_answers_the_operator_only(self):
+        session = self.open_session("Ana")
+        before = self.visitor_bodies(session)
+        self.typed(session, "<p>/help</p>")
+        self.assertEqual(self.operator_bus()[-1]["info"], "transient_message")
+        self.assertIn("/leave", self.operator_bus()[-1]["body"])
+        self.assertEqual(self.visitor_bodies(session), before, "nothing reaches the visitor")
+        self.assertEqual(session.state, "open")
+
+    def test_unknown_command_is_answered_to_the_operator_only(self):
+        session = self.open_session("Ana")
+        before = self.visitor_bodies(session)
+        stored = len(self._conversation_messages(session))
+        for body in ("/nope", "/who", "/<b>x</b>nope please"):
+            self.typed(session, body)
+        transient = self.operator_bus()[-1]
+        self.assertEqual(transient["info"], "transient_message")
+        self.assertIn("Unknown command /", transient["body"])
+        self.assertEqual(self.visitor_bodies(session), before)
+        self.assertEqual(len(self._conversation_messages(session)), stored, "nothing stored")
+        # as Odoo's suggestion list sends it
+        session.mail_channel_id.sudo(self.operator).execute_command(command="nope")
+        self.assertIn("Unknown command /nope", self.operator_bus()[-1]["body"])
+
+    def test_a_slash_that_is_no_command_is_a_message(self):
+        session = self.open_session("Ana")
+        for body in ("/path/to/file is here", "1/2 done", "/ spaced"):
+            self.typed(session, body)
+        self.assertEqual(self.visitor_bodies(session)[-3:], ["/path/to/file is here", "1/2 done", "/ spaced"])
 
     def test_commands_offered_in_a_livechat(self):
         commands = self.env["mail.channel"].get_mention_commands()

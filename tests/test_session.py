@@ -129,7 +129,7 @@ class TestSession(VisitorMixin, common.TransactionCase):
             body="<p>Hello <b>there</b><br>how can I help?</p>", message_type="comment",
             subtype="mail.mt_comment")
         events = [event for event in self._bus_messages(session) if event.get("type") == "message"]
-        self.assertEqual(len(events), 2, "the visitor's first message, then the reply")
+        self.assertEqual(len(events), 3, "the welcome, the visitor's first message, then the reply")
         message = events[-1]["message"]
         self.assertEqual(message["body"], "Hello there\nhow can I help?")
         self.assertEqual(message["author_name"], operator._livechat_display_name())
@@ -150,7 +150,8 @@ class TestSession(VisitorMixin, common.TransactionCase):
         session.mail_channel_id.sudo(session.operator_id).message_post(
             body="two", message_type="comment", subtype="mail.mt_comment")
         session._post_visitor_message("three")
-        self.assertEqual([m["body"] for m in session._history()], ["one", "two", "three"])
+        self.assertEqual([m["body"] for m in session._history()],
+                         [session.channel_id.welcome_message, "one", "two", "three"], "after the stored welcome")
         self.assertEqual([m["body"] for m in session._history(after_id=first["id"])], ["two", "three"])
         other = self._open()
         self.assertEqual(other._history(), [], "a session never shows another session's messages")

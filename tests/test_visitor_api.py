@@ -260,7 +260,8 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
             body="<p>Yes, <i>many</i>!</p>", message_type="comment", subtype="mail.mt_comment")
         polled = self._ok("/longpolling/livechat/poll", {"token": token, "last": cursor})
         bodies = [event["message"]["body"] for event in polled["events"] if event["type"] == "message"]
-        self.assertEqual(bodies, ["Do you sell <b>rakes</b>?", "Yes, many!"])
+        self.assertEqual(bodies, ["Welcome! How can we help?", "Do you sell <b>rakes</b>?", "Yes, many!"],
+                         "the channel's welcome, stored in the operator's name when the visitor first wrote")
         self.assertGreater(polled["cursor"], cursor)
         again = self._ok("/longpolling/livechat/poll", {"token": token, "last": polled["cursor"]})
         self.assertEqual(again["events"], [])
@@ -302,9 +303,11 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
         answer = self._ok("/livechat/api/session/post", {"token": token, "body": "Hello <b>there</b>\n\nsecond"})
         session = self._session(token)
         events = [event["message"] for event in self._bus_messages(session) if event.get("type") == "message"]
+        welcome = events.pop(0)
+        self.assertTrue(welcome["welcome"], "the stored welcome comes first")
         self.assertEqual(events, [answer["message"]], "one message, the same payload on the bus and in the answer")
         history = self._ok("/livechat/api/session/history", {"token": token})["messages"]
-        self.assertEqual(history, [answer["message"]], "and in the history")
+        self.assertEqual(history, [welcome, answer["message"]], "and in the history")
 
     def test_messages_are_capped(self):
         token = self._open()["token"]
@@ -317,14 +320,17 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
             error = self._error("/livechat/api/session/post", {"token": token, "body": wrong}, 400, "invalid_body")
             self.assertIn("body", error["message"])
         self._ok("/livechat/api/session/post", {"token": token, "body": "x" * MESSAGE_MAX_LENGTH})
-        self.assertEqual(len(self._ok("/livechat/api/session/history", {"token": token})["messages"]), 1)
+        self.assertEqual(len(self._ok("/livechat/api/session/history", {"token": token})["messages"]), 2,
+                         "the welcome and the one message")
 
     # a message's client id: a resend is stored once --------------------------
     def _post(self, token, body, **payload):
         return self._ok("/livechat/api/session/post", dict(payload, token=token, body=body))["message"]
 
     def _history(self, token):
-        return self._ok("/livechat/api/session/history", {"token": token})["messages"]
+        """The messages of the conversation, the stored welcome aside (the channel's, not the visitor's)."""
+        return [message for message in self._ok("/livechat/api/session/history", {"token": token})["messages"]
+                if not message.get("welcome")]
 
     def test_a_resend_with_the_same_client_id_is_stored_once_and_gets_the_first_answer(self):
         token = self._open()["token"]
@@ -336,10 +342,12 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
             # the text of a resend is not compared: the message is the one sent first
             self.assertEqual(self._post(token, body + " (edited)", client_id=client_id), first)
         session = self._session(token)
-        self.assertEqual([message.body for message in self._conversation_messages(session)],
+        self.assertEqual([message.body for message in self._conversation_messages(session)
+                          if not message.livechat_welcome],
                          ["<p>Hello</p>", "<p>Any rakes?</p>"], "the operator's side holds each message once")
         self.assertEqual([message["body"] for message in self._history(token)], ["Hello", "Any rakes?"])
-        events = [event for event in self._bus_messages(session) if event.get("type") == "message"]
+        events = [event for event in self._bus_messages(session)
+                  if event.get("type") == "message" and not event["message"].get("welcome")]
         self.assertEqual([event["message"]["body"] for event in events], ["Hello", "Any rakes?"],
                          "the widget and the operator were told once")
 

@@ -22,6 +22,7 @@ export const SERVER_EVENTS = Object.freeze({
     message: (widget, event) => widget.addMessage(event.message),
     closed: (widget, event) => widget.ended(event.closed),
     chatbot: (widget, event) => widget.setChatbot(event.chatbot),
+    operator: (widget, event) => widget.setOperator(event.operator && event.operator.operator_name),
     typing: () => {},
     seen: () => {},
     attachment: () => {},
@@ -109,6 +110,8 @@ export class LivechatWidget {
     buildWindow() {
         this.view.buildWindow({
             texts: this.texts,
+            // a chatbot greets the visitor itself: the channel's welcome is for conversations with an operator
+            welcome: this.config.chatbot ? "" : this.texts.welcome,
             title: (this.session && this.session.operatorName) || this.config.channel_name,
             caps: this.caps,
             on: {minimize: () => this.minimize(), close: () => this.requestClose(), send: () => this.send()},
@@ -159,6 +162,10 @@ export class LivechatWidget {
     setOperator(name) {
         if (name) {
             this.view.setTitle(name);
+            if (this.session && this.session.operatorName !== name) {
+                this.session.operatorName = name;
+                this.save();
+            }
         }
     }
 
@@ -198,6 +205,9 @@ export class LivechatWidget {
             this.view.setEnabled(true);
             if (this.focusWanted && this.windowOpen) {
                 this.view.focusInput();
+            }
+            if (result.chatbot) {
+                this.view.removeWelcome();  // a bot forced by a test link: it greets itself
             }
             (result.messages || []).forEach((message) => this.addMessage(message));
             this.setChatbot(result.chatbot);
@@ -366,7 +376,9 @@ export class LivechatWidget {
                 this.session.lastId = message.id;
                 this.save();
             }
-            if (this.session && !message.is_visitor && !message.is_bot && message.kind === "comment") {
+            if (message.welcome) {
+                this.view.removeWelcome();  // the server's copy of the welcome, stored in the operator's name
+            } else if (this.session && !message.is_visitor && !message.is_bot && message.kind === "comment") {
                 this.session.operatorAnswered = true;  // the transcript is offered then only (as the server rules)
             }
         }

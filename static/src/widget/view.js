@@ -125,8 +125,9 @@ export class View {
     }
 
     // ---------------------------------------------------------------- window
-    /** The chat window; ``on`` holds the callbacks: minimize, close, send. */
-    buildWindow({texts, title, caps, on}) {
+    /** The chat window; ``on`` holds the callbacks: minimize, close, send. ``welcome``: the channel's
+     * welcome message, shown first until the server's stored copy of it arrives (``removeWelcome``). */
+    buildWindow({texts, welcome, title, caps, on}) {
         const t = texts;
         this.texts = texts;
         this.title = el("span", {class: "lc-title", text: title});
@@ -166,9 +167,17 @@ export class View {
             this.header, this.list, this.notice, this.form);
         this.ui.append(this.window);
         // the welcome message comes first, as if written by the operator
-        this.welcomeAuthor = null;
-        if (t.welcome) {
-            this.welcomeAuthor = this.addMessage({body: t.welcome, author_name: title}).firstChild;
+        this.welcome = this.welcomeAuthor = null;
+        if (welcome) {
+            this.welcome = this.addMessage({body: welcome, author_name: title});
+            this.welcomeAuthor = this.welcome.firstChild;
+        }
+    }
+
+    removeWelcome() {
+        if (this.welcome) {
+            this.welcome.remove();
+            this.welcome = this.welcomeAuthor = null;
         }
     }
 

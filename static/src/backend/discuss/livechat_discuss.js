@@ -74,9 +74,18 @@ chatManager.make_channel = function (data, options) {
     if (data.channel_type === LIVECHAT) {
         channel.livechat = makeVisitorInfo(data.livechat);
         channel.name = channel.livechat.visitor_name || channel.name;
+        channel.livechat_last_message_id = data.livechat_last_message_id || 0;
     }
     return channel;
 };
+
+/**
+ * The id of a live chat conversation's latest message, known from the server (channel info) or
+ * received since: Discuss lists the conversation by it, newest first.
+ */
+function latestMessageID(channel) {
+    return Math.max(channel.livechat_last_message_id || 0, (channel.last_message && channel.last_message.id) || 0);
+}
 
 var makeMessage = chatManager.make_message;
 chatManager.make_message = function (data) {
@@ -191,13 +200,19 @@ ExtendedChatWindow.include({
 
 ChatAction.include({
     /**
-     * Live chat conversations get their own list, newest first; the other sections keep theirs.
+     * Live chat conversations get their own list: those still going on, the one with the latest
+     * message first (an ended one leaves the list at once; its thread stays readable while open);
+     * the other sections keep theirs.
      *
      * @override
      */
     _renderSidebar: function (options) {
         var groups = _.partition(options.channels, isLivechat);
-        var livechatChannels = _.sortBy(groups[0], 'id').reverse();
+        var livechatChannels = _.filter(groups[0], function (channel) {
+            return !channel.livechat.is_closed;
+        }).sort(function (a, b) {
+            return (latestMessageID(b) - latestMessageID(a)) || (b.id - a.id);
+        });
         return this._super(_.extend({}, options, {channels: groups[1], livechat_channels: livechatChannels}));
     },
     /**
@@ -224,6 +239,12 @@ ChatAction.include({
             }
             this.throttledUpdateChannels();
         });
+        // a message moves its conversation to the top of the list, whoever wrote it
+        chatManager.bus.on('new_message', this, function (message) {
+            if (_.some(message.channel_ids, function (id) { return isLivechat(chatManager.get_channel(id)); })) {
+                this.throttledUpdateChannels();
+            }
+        });
     },
     /**
      * Inviting people or unsubscribing make no sense in a conversation with a visitor (/leave ends it).
@@ -247,6 +268,7 @@ ChatAction.include({
 
 return {
     isLivechat: isLivechat,
+    latestMessageID: latestMessageID,
     makeVisitorInfo: makeVisitorInfo,
 };
 
