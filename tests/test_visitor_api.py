@@ -268,7 +268,8 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
 
         history = self._ok("/livechat/api/session/history", {"token": token})
         self.assertEqual([(m["body"], m["is_visitor"]) for m in history["messages"]],
-                         [("Do you sell <b>rakes</b>?", True), ("Yes, many!", False)])
+                         [("Welcome! How can we help?", False), ("Do you sell <b>rakes</b>?", True),
+                          ("Yes, many!", False)])
         after = self._ok("/livechat/api/session/history", {"token": token, "after_id": posted["message"]["id"]})
         self.assertEqual([m["body"] for m in after["messages"]], ["Yes, many!"])
 
