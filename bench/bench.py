@@ -28,18 +28,19 @@ PAGE_URL = "http://127.0.0.1/shop"
 
 SIZES = {
     # for ./test: a few requests of each kind, small concurrency, well under a minute in all
-    "tiny": {"open_seq": 2, "open_conc": (2, 4), "messages_seq": 2, "sessions": 2, "messages": 2,
+    "tiny": {"open_seq": 2, "open_conc": (2, 4), "messages_seq": 2, "sessions": 2, "messages": 2, "inits": 10,
              "idle": 5, "button_runs": 1, "grow": 10, "deadline": 120, "overlap": True},
     # the counts
-    "full": {"open_seq": 20, "open_conc": (20, 50), "messages_seq": 20, "sessions": 20, "messages": 5,
+    "full": {"open_seq": 20, "open_conc": (20, 50), "messages_seq": 20, "sessions": 20, "messages": 5, "inits": 500,
              "idle": 200, "button_runs": 10, "grow": 10, "deadline": 300, "overlap": False},
 }
+INIT_CONCURRENCY = 4  # page views at a time: both prefork workers busy, as on a site with traffic
 PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle")
 
 
 def row_keys(prefix, size):
     small, large = size["open_conc"]
-    return ["%s.open_seq" % prefix, "%s.open_c%d" % (prefix, small), "%s.open_c%d" % (prefix, large),
+    return ["%s.init" % prefix, "%s.open_seq" % prefix, "%s.open_c%d" % (prefix, small), "%s.open_c%d" % (prefix, large),
             "%s.to_operator_seq" % prefix, "%s.to_visitor_seq" % prefix,
             "%s.visitor_post_seq" % prefix, "%s.operator_post_seq" % prefix,
             "%s.to_operator_conc" % prefix, "%s.to_visitor_conc" % prefix]
@@ -48,6 +49,7 @@ def row_keys(prefix, size):
 def labels(size):
     small, large = size["open_conc"]
     scenario = {
+        "init": "page view (init alone), %d, %d at a time" % (size["inits"], INIT_CONCURRENCY),
         "open_seq": "session open (init+open), %d sequential" % size["open_seq"],
         "open_c%d" % small: "session open, %d concurrent" % small,
         "open_c%d" % large: "session open, %d concurrent" % large,
@@ -77,6 +79,7 @@ def targets(size):
         "threaded.open_seq": [Target("p50", 0.025)],
         "threaded.open_c%d" % large: [Target("p95", 1.5)],
         "prefork.open_c%d" % large: [Target("rate", 30, at_least=True)],
+        "prefork.init": [Target("odoo_cpu", 0.004)],
         "threaded.to_operator_seq": [Target("p50", 0.030)],
         "threaded.to_visitor_seq": [Target("p50", 0.030)],
         "threaded.to_operator_conc": [Target("p95", 0.300)],
@@ -142,6 +145,9 @@ class Run:
         size = self.size
         small, large = size["open_conc"]
         deadline = size["deadline"]
+        self.log("%s: page views" % prefix)
+        self.results["%s.init" % prefix] = (await with_deadline(
+            bench.page_views(size["inits"], INIT_CONCURRENCY), deadline, "page views")).to_dict()
         self.log("%s: session open" % prefix)
         self.results["%s.open_seq" % prefix] = (await with_deadline(
             bench.session_open(size["open_seq"], concurrent=False), deadline, "sequential opens")).to_dict()
