@@ -8,6 +8,7 @@ import argparse
 import asyncio
 import json
 import os
+import resource
 import subprocess
 import sys
 import time
@@ -17,6 +18,7 @@ from clients import Operator, ScenarioError, Waiters
 from page_weight import measure_page
 from playwright.async_api import Error as PlaywrightError
 from report import Target, fmt_bytes, fmt_seconds, other_work, table, verdict
+from scale import Behind, Nginx, ScalePart, two_servers
 from scenarios import Bench, with_deadline
 from servers import ODOO_PYTHON, CpuMeter, OdooServer, ServerError
 from versus import Versus
@@ -29,17 +31,25 @@ PAGE_URL = "http://127.0.0.1/shop"
 SIZES = {
     # for ./test: a few requests of each kind, small concurrency, well under a minute in all
     "tiny": {"open_seq": 2, "open_conc": (2, 4), "messages_seq": 2, "sessions": 2, "messages": 2,
-             "idle": 5, "button_runs": 1, "grow": 10, "deadline": 120, "overlap": True},
+             "inits": 10, "idle": 5, "button_runs": 1, "grow": 10, "deadline": 120, "overlap": True,
+             "idle_steps": (20,), "idle_two": (20,), "scale_seq": 2, "scale_conc": 4},
     # the issue's counts
     "full": {"open_seq": 20, "open_conc": (20, 50), "messages_seq": 20, "sessions": 20, "messages": 5,
-             "idle": 200, "button_runs": 10, "grow": 10, "deadline": 300, "overlap": False},
+             "inits": 500, "idle": 200, "button_runs": 10, "grow": 10, "deadline": 300, "overlap": False,
+             "idle_steps": (1000, 2500, 5000), "idle_two": (10000,), "scale_seq": 20, "scale_conc": 50},
 }
-PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle")
+# the scale part's rows, measured before the idle crowd and at each of its steps
+SCALE_ROWS = ("init", "open_seq", "open_conc", "to_operator_seq", "to_visitor_seq")
+IDLE_MEMORY_TARGET = 30000  # bytes of server memory per idle visitor
+OPEN_RATE_TARGET = 50  # sessions opened per second while the crowd waits
+INIT_CONCURRENCY = 4  # page views at a time: both prefork workers busy, as on a site with traffic
+PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle", "scale", "scale-two")
 
 
 def row_keys(prefix, size):
     small, large = size["open_conc"]
-    return ["%s.open_seq" % prefix, "%s.open_c%d" % (prefix, small), "%s.open_c%d" % (prefix, large),
+    return ["%s.init" % prefix, "%s.open_seq" % prefix, "%s.open_c%d" % (prefix, small),
+            "%s.open_c%d" % (prefix, large),
             "%s.to_operator_seq" % prefix, "%s.to_visitor_seq" % prefix,
             "%s.visitor_post_seq" % prefix, "%s.operator_post_seq" % prefix,
             "%s.to_operator_conc" % prefix, "%s.to_visitor_conc" % prefix]
@@ -48,6 +58,7 @@ def row_keys(prefix, size):
 def labels(size):
     small, large = size["open_conc"]
     scenario = {
+        "init": "page view (init alone), %d, %d at a time" % (size["inits"], INIT_CONCURRENCY),
         "open_seq": "session open (init+open), %d sequential" % size["open_seq"],
         "open_c%d" % small: "session open, %d concurrent" % small,
         "open_c%d" % large: "session open, %d concurrent" % large,
@@ -77,6 +88,7 @@ def targets(size):
         "threaded.open_seq": [Target("p50", 0.025)],
         "threaded.open_c%d" % large: [Target("p95", 1.5)],
         "prefork.open_c%d" % large: [Target("rate", 30, at_least=True)],
+        "prefork.init": [Target("odoo_cpu", 0.004)],
         "threaded.to_operator_seq": [Target("p50", 0.030)],
         "threaded.to_visitor_seq": [Target("p50", 0.030)],
         "threaded.to_operator_conc": [Target("p95", 0.300)],
@@ -110,6 +122,8 @@ class Run:
         self.prefork_server = None
         self.meter = CpuMeter()
         self.versus = None
+        self.scale_part = None
+        self.scale_servers = None
 
     def log(self, message):
         sys.stderr.write("[bench %5.1fs] %s\n" % (time.monotonic() - self.started, message))
@@ -142,6 +156,9 @@ class Run:
         size = self.size
         small, large = size["open_conc"]
         deadline = size["deadline"]
+        self.log("%s: page views" % prefix)
+        self.results["%s.init" % prefix] = (await with_deadline(
+            bench.page_views(size["inits"], INIT_CONCURRENCY), deadline, "page views")).to_dict()
         self.log("%s: session open" % prefix)
         self.results["%s.open_seq" % prefix] = (await with_deadline(
             bench.session_open(size["open_seq"], concurrent=False), deadline, "sequential opens")).to_dict()
@@ -244,6 +261,50 @@ class Run:
                 await bench.stop()
                 self.log("stopping the prefork server")
 
+    async def scale(self):
+        """Idle visitors by thousands: on server A alone, then on A and B behind nginx (the README's
+        deployment, on the prefork database), each step measured (bench/scale.py)."""
+        size = self.size
+        part = self.scale_part = ScalePart(self, SCALE_ROWS, max(size["inits"] // 5, 10), OPEN_RATE_TARGET,
+                                           IDLE_MEMORY_TARGET)
+        first, second = self.scale_servers or two_servers(
+            self.args.prefork_db, self.args.addons_path, self.args.workdir, self.args.geoip_db)
+        nginx = None
+        try:
+            self.log("starting server A (%s) on %s" % (" ".join(first.extra_args), first.url))
+            first.start()
+            channel_id, logins = await self.find_channel(first)
+            if "scale" in self.parts:
+                bench = Bench(first, channel_id, PAGE_URL, logins, self.meter)
+                try:
+                    await bench.start()
+                    if not size["overlap"]:  # tiny size: figures don't matter, time does
+                        await self.warm_up(bench)
+                    ceiling = 16 * first.rss()["processes"]
+                    await self.step("scale, one server", part.crowd_steps(
+                        bench, [first], "scale", size["idle_steps"], first.url, ceiling))
+                finally:
+                    await bench.stop()
+            if "scale-two" in self.parts:
+                self.log("starting server B on %s, and nginx in front of both" % second.url)
+                second.start()
+                nginx = Nginx([first, second], self.args.workdir, 2 * max(size["idle_two"]) + 1024).start()
+                bench = Bench(Behind(nginx, first), channel_id, PAGE_URL, logins, None)
+                try:
+                    await bench.start()
+                    if not size["overlap"]:
+                        await self.warm_up(bench)
+                    ceiling = 16 * (first.rss()["processes"] + second.rss()["processes"])
+                    await self.step("scale, two servers", part.crowd_steps(
+                        bench, [first, second], "two", size["idle_two"], nginx.url, ceiling))
+                finally:
+                    await bench.stop()
+        finally:
+            if nginx:
+                nginx.stop()
+            second.stop()
+            first.stop()
+
     async def page_weight(self, server, channel_id):
         self.log("page weight and time to button in Chromium")
         try:
@@ -277,10 +338,16 @@ class Run:
         if prefork and self.size["overlap"]:
             # tiny size: the prefork server starts while the threaded one is measured (figures don't matter)
             self.prefork_server = self.server(self.args.prefork_db, 2).launch()
+        if self.parts & {"scale", "scale-two"} and self.size["overlap"]:
+            # tiny size: the scale part's servers start meanwhile too
+            self.scale_servers = [server.launch() for server in two_servers(
+                self.args.prefork_db, self.args.addons_path, self.args.workdir, self.args.geoip_db)]
         if self.parts & {"page", "threaded", "threaded-idle", "growth"}:
             await self.step("threaded server", self.threaded())
         if prefork:
             await self.step("prefork server", self.prefork())
+        if self.parts & {"scale", "scale-two"}:
+            await self.step("scale", self.scale())
 
     def print_report(self):
         size = self.size
@@ -299,6 +366,14 @@ class Run:
                "CPU per session (open rows) or per message (delivery rows), user+sys: Odoo = the server's process "
                "tree; PG = the backends of its database / every postgres process (exited backends included)",
                "", table(rows, self.results, goals, labels(size))]
+        if self.scale_part and self.scale_part.extra["steps"]:
+            part = self.scale_part
+            scale_goals = part.targets(Target)
+            out += ["", "Scale: idle visitors (see bench/README.rst), rows before the crowd and with it:", "",
+                    table(part.row_keys(), self.results, scale_goals, part.labels())]
+            out += part.report(fmt_bytes)
+            goals = dict(goals, **scale_goals)
+            rows = rows + part.row_keys()
         page = self.extra.get("page")
         if page:
             before, after = page["before"], page["after"]
@@ -358,7 +433,16 @@ def parse_args():
     return parser.parse_args()
 
 
+def raise_open_files_limit():
+    """Thousands of sockets: the soft limit of open files up to the hard one, for this process and what
+    it starts (servers, client processes, nginx)."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY or soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
 def main():
+    raise_open_files_limit()
     run = Run(parse_args())
     started = time.monotonic()
     try:

@@ -23,6 +23,7 @@ def stats(measure):
         "rate": len(samples) / wall if wall and samples else None,
         "errors": errors + missing,
         "cpu": cpu_per_item(measure),
+        "odoo_cpu": (cpu_per_item(measure) or {}).get("odoo"),
     }
 
 
@@ -72,6 +73,8 @@ class Target:
             return "%s <= %g x %s" % (self.figure, self.ratio, self.base)
         if self.figure == "rate":
             return "rate >= %g/s" % self.bound
+        if self.figure == "odoo_cpu":
+            return "Odoo CPU <= %.0f ms" % (self.bound * 1000)
         return "%s %s %s" % (self.figure, ">=" if self.at_least else "<=", fmt_seconds(self.bound))
 
 

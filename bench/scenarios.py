@@ -162,6 +162,29 @@ class Bench:
         errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
         return Measure(samples, wall, errors=errors, cpu=cpu)
 
+    async def page_views(self, count, concurrency):
+        """``count`` page views: the widget's ``init`` alone (the call every page of the site makes),
+        ``concurrency`` at a time, each from a new visitor."""
+        gate = asyncio.Semaphore(concurrency)
+        visitors = [self.visitor() for _ in range(count)]
+
+        async def one(visitor):
+            async with gate:
+                started = time.perf_counter()
+                await visitor.init()
+                return time.perf_counter() - started
+
+        cpu_before = await self.cpu()
+        started = time.perf_counter()
+        outcomes = await asyncio.gather(*[one(visitor) for visitor in visitors], return_exceptions=True)
+        wall = time.perf_counter() - started
+        cpu = self.cpu_spent(cpu_before, await self.cpu())
+        for visitor in visitors:
+            await visitor.close()
+        samples = [outcome for outcome in outcomes if isinstance(outcome, float)]
+        errors = [outcome for outcome in outcomes if isinstance(outcome, BaseException)]
+        return Measure(samples, wall, errors=errors, cpu=cpu)
+
     async def delivery(self, sessions, messages):
         """``sessions`` conversations at once, each sending ``messages`` messages one after the other:
         first visitor -> operator, then operator -> visitor. Each message waits for its delivery.

@@ -28,8 +28,9 @@ def free_port():
 class OdooServer:
     """One Odoo server on the benchmark database: threaded (workers=0) or prefork + gevent long-polling."""
 
-    def __init__(self, db, addons_path, workdir, workers=0, geoip_db=None, name=None):
+    def __init__(self, db, addons_path, workdir, workers=0, geoip_db=None, name=None, extra_args=()):
         self.db = db
+        self.extra_args = list(extra_args)
         self.addons_path = addons_path
         self.workdir = workdir
         self.workers = workers
@@ -60,7 +61,7 @@ class OdooServer:
         ]
         if self.geoip_db:
             cmd.append("--geoip-db=%s" % self.geoip_db)
-        return cmd
+        return cmd + self.extra_args
 
     def launch(self):
         """Start the server process in its own process group (recorded for bench/run's clean-up)."""

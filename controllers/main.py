@@ -27,8 +27,8 @@ class LivechatApi(http.Controller):
     # ------------------------------------------------------------------
     def _channel(self, data):
         channel_id = int_param(data, "channel_id")
-        channel = request.env["livechat.channel"].sudo().browse(channel_id).exists()
-        if not channel or not channel.active:
+        channel = request.env["livechat.channel"]._visitor_channel(channel_id)
+        if not channel:
             raise ApiError(404, "channel_not_found", _("This chat channel does not exist or is closed."))
         return channel
 

@@ -28,3 +28,4 @@ from . import livechat_offline_message
 from . import livechat_channel_offline
 from . import livechat_canned_response
 from . import livechat_channel_support_page
+from . import ir_translation

@@ -1,6 +1,6 @@
 import re
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 from odoo.http import request
 
@@ -86,13 +86,33 @@ class LivechatChannel(models.Model):
     def create(self, vals):
         channel = super(LivechatChannel, self).create(vals)
         channel._grant_operator_access()
+        self.clear_caches()  # what the widget shows is cached (livechat.session._widget_init)
         return channel
 
     def write(self, vals):
         result = super(LivechatChannel, self).write(vals)
         if "user_ids" in vals:
             self._grant_operator_access()
+        if set(vals) - {"user_ids"}:
+            self.clear_caches()  # not for operators joining or leaving: availability is never cached
         return result
+
+    def unlink(self):
+        result = super(LivechatChannel, self).unlink()
+        self.clear_caches()
+        return result
+
+    @api.model
+    @tools.ormcache()
+    def _active_channel_ids(self):
+        """Ids of the channels that show a button (active), cached: every page view asks."""
+        self.env.cr.execute("SELECT id FROM livechat_channel WHERE active")
+        return frozenset(row[0] for row in self.env.cr.fetchall())
+
+    @api.model
+    def _visitor_channel(self, channel_id):
+        """The active channel ``channel_id`` (sudo), or an empty recordset: no query (cached)."""
+        return self.sudo().browse(channel_id if channel_id in self._active_channel_ids() else ())
 
     def _grant_operator_access(self):
         """Operators need the Live Chat / User right to see their channels and leave them."""

@@ -48,11 +48,23 @@ class LivechatChannel(models.Model):
         return {row[0] for row in self.env.cr.fetchall()}
 
     def _get_available_operators(self):
-        """Operators who can take a new conversation now: members, online and recently active."""
+        """Operators who can take a new conversation now: members, online and recently active.
+
+        One small query (members joined to their presence), never cached: every page view asks
+        (``livechat.session._widget_init``), and an operator who comes online or goes away must show
+        at once."""
         self.ensure_one()
-        operators = self.sudo().user_ids
-        active_ids = self._active_user_ids(operators)
-        return operators.filtered(lambda user: user.id in active_ids)
+        self.env.cr.execute("""
+            SELECT rel.user_id
+              FROM livechat_channel_res_users_rel rel
+              JOIN res_users users ON users.id = rel.user_id AND users.active
+              JOIN bus_presence presence ON presence.user_id = rel.user_id
+             WHERE rel.channel_id = %s
+               AND presence.last_poll >= (now() AT TIME ZONE 'UTC') - interval '1 second' * %s
+               AND presence.last_presence >= (now() AT TIME ZONE 'UTC') - interval '1 minute' * %s
+          ORDER BY rel.user_id
+        """, (self.id, DISCONNECTION_TIMER, self._operator_inactivity_minutes()))
+        return self.env["res.users"].sudo().browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _inactive_memberships(self):

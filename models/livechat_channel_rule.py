@@ -3,7 +3,7 @@ import re
 
 import re2
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
 _logger = logging.getLogger(__name__)
@@ -35,6 +35,20 @@ def compile_url_regex(pattern):
 
 
 DEFAULT_AUTO_POPUP_TIMER = 5
+
+
+def url_matches(regex_url, url_path, rule_id=None):
+    """Whether the URL Regex ``regex_url`` finds a match in ``url_path``, in a time linear in its
+    length. No regex: every page. A pattern RE2 refuses (saved before patterns were checked with it)
+    never matches."""
+    if not regex_url:
+        return True
+    try:
+        program = compile_url_regex(regex_url)
+    except re2.error:
+        _logger.warning("livechat rule %s: URL Regex %r cannot be matched safely; ignored", rule_id, regex_url)
+        return False
+    return program.search((url_path or "/")[:MATCHED_URL_MAX_LENGTH]) is not None
 
 
 class LivechatChannelRule(models.Model):
@@ -112,20 +126,34 @@ class LivechatChannelRule(models.Model):
             self.auto_popup_timer = DEFAULT_AUTO_POPUP_TIMER
 
     def _matches_url(self, url_path):
-        """Whether the rule's URL Regex finds a match in ``url_path``, in a time linear in its length.
-
-        A pattern RE2 refuses (saved before patterns were checked with it) never matches.
-        """
+        """Whether the rule's URL Regex finds a match in ``url_path`` (see ``url_matches``)."""
         self.ensure_one()
-        if not self.regex_url:
-            return True
-        try:
-            program = compile_url_regex(self.regex_url)
-        except re2.error:
-            _logger.warning("livechat rule %s: URL Regex %r cannot be matched safely; ignored",
-                            self.id, self.regex_url)
-            return False
-        return program.search((url_path or "/")[:MATCHED_URL_MAX_LENGTH]) is not None
+        return url_matches(self.regex_url, url_path, self.id)
+
+    @api.model
+    def create(self, vals):
+        rule = super(LivechatChannelRule, self).create(vals)
+        self.clear_caches()  # the rules and the widget's answer are cached (livechat.session._widget_init)
+        return rule
+
+    def write(self, vals):
+        result = super(LivechatChannelRule, self).write(vals)
+        self.clear_caches()
+        return result
+
+    def unlink(self):
+        result = super(LivechatChannelRule, self).unlink()
+        self.clear_caches()
+        return result
+
+    @api.model
+    @tools.ormcache("channel_id")
+    def _channel_rules(self, channel_id):
+        """((rule id, URL regex, country codes), ...) of a channel, in the order they are tried:
+        cached (every page view matches them), cleared when a rule changes."""
+        rules = self.sudo().search([("channel_id", "=", channel_id)])
+        return tuple((rule.id, rule.regex_url or "", frozenset(rule.country_ids.mapped("code")))
+                     for rule in rules)
 
     @api.model
     def match_rule(self, channel, url_path, country_code=None):
@@ -133,15 +161,15 @@ class LivechatChannelRule(models.Model):
 
         Rules are tried in sequence order; rules naming the visitor's country come
         before rules without countries; rules for other countries never apply.
-        Returns an empty recordset when no rule matches.
+        Returns an empty recordset when no rule matches. No query: the rules are cached.
         """
-        rules = self.sudo().search([("channel_id", "=", channel.id)])
+        rules = self._channel_rules(channel.id)
+        candidates = []
         if country_code:
             country_code = country_code.upper()
-            for rule in rules.filtered(lambda r: country_code in r.country_ids.mapped("code")):
-                if rule._matches_url(url_path):
-                    return rule
-        for rule in rules.filtered(lambda r: not r.country_ids):
-            if rule._matches_url(url_path):
-                return rule
+            candidates = [rule for rule in rules if country_code in rule[2]]
+        candidates += [rule for rule in rules if not rule[2]]
+        for rule_id, regex_url, _countries in candidates:
+            if url_matches(regex_url, url_path, rule_id):
+                return self.sudo().browse(rule_id)
         return self.browse()

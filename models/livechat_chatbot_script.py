@@ -89,6 +89,7 @@ class LivechatChatbotScript(models.Model):
 
     def write(self, vals):
         result = super(LivechatChatbotScript, self).write(vals)
+        self.clear_caches()  # the widget's answer names the bot (livechat.session._widget_init)
         if "bot_name" in vals:
             for script in self:
                 script.operator_partner_id.sudo().name = script.bot_name

@@ -47,6 +47,25 @@ class LivechatChatbotStep(models.Model):
         for step in self:
             step.is_input = step.step_type in INPUT_STEP_TYPES
 
+    # whether a script has steps decides whether its bot shows on a page: the widget's answer is
+    # cached (livechat.session._widget_init)
+    @api.model
+    def create(self, vals):
+        step = super(LivechatChatbotStep, self).create(vals)
+        self.clear_caches()
+        return step
+
+    def write(self, vals):
+        result = super(LivechatChatbotStep, self).write(vals)
+        if "script_id" in vals:
+            self.clear_caches()
+        return result
+
+    def unlink(self):
+        result = super(LivechatChatbotStep, self).unlink()
+        self.clear_caches()
+        return result
+
     def name_get(self):
         result = []
         for step in self:

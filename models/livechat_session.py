@@ -13,6 +13,7 @@ the payload the widget shows from the plain text, and sends that payload on the 
 channel; the HTTP answer of the visitor's own post is that same payload. A conversation ends one
 way: ``_end(by)``.
 """
+import copy
 import random
 import re
 import secrets
@@ -20,7 +21,7 @@ from datetime import timedelta
 
 from lxml import html as lxml_html
 
-from odoo import _, api, fields, models
+from odoo import _, api, fields, models, tools
 from odoo.addons.bus.models.bus import json_dump
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import plaintext2html
@@ -135,29 +136,70 @@ class LivechatSession(models.Model):
         without rules shows its button everywhere, a channel whose rules all miss shows none.
         No button either when the rule hides it, or when nobody is available, no chatbot
         applies and the channel has no offline form.
+
+        Every page of the site calls it, so it writes nothing and reads little:
+
+        - cached (``ormcache``, in each server process): the channel's rules
+          (``livechat.channel.rule._channel_rules``), and the answer for a channel, a rule and a
+          language (``_widget_init_cached``: names, colours, texts, limits, offline form, the rule's
+          action and chatbot). Cleared by ``clear_caches()`` when a channel, a rule, a chatbot script
+          or its steps are created, written or deleted, and when a translation of them changes
+          (``ir_translation.py``); Odoo's registry signaling (the ``base_cache_signaling`` sequence,
+          checked at the start of every request) clears it in every worker of every server on the
+          database.
+        - per call: the rule matched in memory, and whether an operator is available (one small
+          query, ``livechat.channel._get_available_operators``: never cached, an operator who comes
+          online or goes away shows at the next page view).
+
+        What depends on the moment or on the visitor (availability, queue, opening hours, the
+        visitor's country) is computed here, after the cached part; what depends only on the channel,
+        the rule and the language belongs in ``_widget_init_cached``.
         """
         rule = self.env["livechat.channel.rule"].match_rule(channel, url_path, country_code)
+        result = self._widget_init_cached(channel.id, rule.id or None, self.env.lang or "en_US")
+        available = bool(channel._get_available_operators())
+        any_time, if_nobody = result.pop("chatbot_any_time"), result.pop("chatbot_if_no_operator")
+        chatbot = any_time or (None if available else if_nobody)
+        result.update({
+            "country_code": country_code or None,
+            "available": available,
+            "show_button": result["action"] != "hide_button" and (
+                available or bool(chatbot) or bool(result["offline_form"])),
+            "chatbot": chatbot,
+        })
+        return result
+
+    @api.model
+    def _widget_init_cached(self, channel_id, rule_id, lang):
+        """The part of ``_widget_init`` that depends only on the channel, its rule and the language:
+        a new copy of the cached answer (the caller may change it)."""
+        return copy.deepcopy(self._widget_init_static(channel_id, rule_id, lang))
+
+    @api.model
+    @tools.ormcache("channel_id", "rule_id", "lang")
+    def _widget_init_static(self, channel_id, rule_id, lang):
+        """See ``_widget_init_cached``; cached (see ``_widget_init``): never change what it returns.
+        The rule's chatbot is given twice: to show at any time, or only while nobody is available."""
+        self = self.sudo().with_context(lang=lang)  # pylint: disable=self-cls-assignment
+        channel = self.env["livechat.channel"].browse(channel_id)
+        rule = self.env["livechat.channel.rule"].browse(rule_id)
         if rule:
             action = rule.action
         else:
-            action = "hide_button" if channel.sudo().rule_ids else "display_button"
-        available = bool(channel._get_available_operators())
-        chatbot = self._chatbot_for_rule(channel, rule, available=available)
-        channel = channel.sudo()
-        offline_form = channel._offline_form_info()
+            action = "hide_button" if channel.rule_ids else "display_button"
+        chatbot = self._chatbot_for_rule(channel, rule, available=False)
+        card = chatbot._visitor_card() if chatbot else None
         return {
             "channel_id": channel.id,
             "channel_name": channel.name,
             "rule_id": rule.id or None,
-            "country_code": country_code or None,
-            "available": available,
             "action": action,
-            "show_button": action != "hide_button" and (available or bool(chatbot) or bool(offline_form)),
             "auto_popup_timer": rule.auto_popup_timer if action == "auto_popup" else 0,
-            "chatbot": chatbot._visitor_card() if chatbot else None,
-            "offline_form": offline_form,
+            "chatbot_any_time": None if rule.chatbot_only_if_no_operator else card,
+            "chatbot_if_no_operator": card if rule.chatbot_only_if_no_operator else None,
+            "offline_form": channel._offline_form_info(),
             "limits": dict(WIDGET_LIMITS),
-            "lang": self.env.lang or "en_US",
+            "lang": lang,
             "colors": {
                 "button-bg": channel.button_background_color or "",
                 "button-fg": channel.button_text_color or "",
