@@ -156,6 +156,7 @@ class LivechatSession(models.Model):
             "chatbot": chatbot._visitor_card() if chatbot else None,
             "offline_form": offline_form,
             "limits": dict(WIDGET_LIMITS),
+            "sound": channel.unread_sound,
             "lang": self.env.lang or "en_US",
             "colors": {
                 "button-bg": channel.button_background_color or "",
@@ -190,6 +191,7 @@ class LivechatSession(models.Model):
         texts.update(self._chatbot_widget_texts())
         texts.update(self._rating_widget_texts())
         texts.update(self._transcript_widget_texts())
+        texts.update(self._typing_widget_texts())
         return texts
 
     # ------------------------------------------------------------------

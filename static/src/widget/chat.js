@@ -13,17 +13,18 @@ import {backoffDelay, call, retrying, sleep, visitorApi} from "./api.js";
 import {View} from "./view.js";
 import {afterChatPanel} from "./after_chat.js";
 import {offlineFormPanel, offlineOnly} from "./offline.js";
+import {Liveliness} from "./typing.js";
 
 const STORE = "odoo-livechat";
 
 /** What each kind of event of the server's bus does (the one event protocol of the visitor's side).
- * ``typing``, ``seen`` and ``attachment`` are part of the protocol; this widget does not show them yet. */
+ * ``attachment`` is part of the protocol; this widget does not show it yet. */
 export const SERVER_EVENTS = Object.freeze({
-    message: (widget, event) => widget.addMessage(event.message),
+    message: (widget, event) => widget.addMessage(event.message, true),
     closed: (widget) => widget.ended(),
     chatbot: (widget, event) => widget.setChatbot(event.chatbot),
-    typing: () => {},
-    seen: () => {},
+    typing: (widget, event) => widget.live.showTyping(event.typing),
+    seen: (widget, event) => widget.live.seen(event.seen && event.seen.message_id),
     attachment: () => {},
 });
 
@@ -49,6 +50,7 @@ export class LivechatWidget {
         this.answering = false;  // a chatbot answer is on its way
         this.draft = null;  // {body, clientId}: the message whose answer did not come, back in the input
         this.autoPopup = null;
+        this.live = new Liveliness(this);  // typing, seen, unread count
     }
 
     go(next) {
@@ -111,7 +113,10 @@ export class LivechatWidget {
             texts: this.texts,
             title: (this.session && this.session.operatorName) || this.config.channel_name,
             caps: this.caps,
-            on: {minimize: () => this.minimize(), close: () => this.close(), send: () => this.send()},
+            on: {
+                minimize: () => this.minimize(), close: () => this.close(), send: () => this.send(),
+                input: (text) => this.live.input(text),
+            },
         });
         this.view.setWindowVisible(this.windowOpen);
     }
@@ -130,6 +135,7 @@ export class LivechatWidget {
         if (this.session) {
             this.session.open = true;
             this.save();
+            this.live.read();
         } else if (fresh && offlineOnly(this.config)) {
             this.showOfflineForm();
         } else if (fresh || this.machine.is(STATES.UNAVAILABLE)) {
@@ -193,6 +199,7 @@ export class LivechatWidget {
             };
             this.save();
             this.go(STATES.CHATTING);
+            this.live.start(this.session);
             this.setOperator(result.operator_name);
             this.setNotice("");
             this.view.setEnabled(true);
@@ -218,6 +225,7 @@ export class LivechatWidget {
         if (!this.windowOpen) {
             this.showLauncher();
         }
+        this.live.start(this.session);
         const run = this.run;
         try {
             await this.catchUp(0);
@@ -249,6 +257,8 @@ export class LivechatWidget {
         this.setOperator(result.operator_name);
         this.save();
         result.messages.forEach((message) => this.addMessage(message));
+        this.live.seen(result.seen);
+        this.live.read();
         this.setChatbot(result.chatbot);
         if (result.state === "closed") {
             this.ended();
@@ -321,6 +331,7 @@ export class LivechatWidget {
         if (!body) {
             return;
         }
+        this.live.sent();
         const session = this.session;
         // sent again unchanged after a lost answer: the same client id (the server stores it once)
         const clientId = clientIdFor(this.draft, body);
@@ -346,8 +357,8 @@ export class LivechatWidget {
         }
     }
 
-    /** Show a message once (by id), in id order. */
-    addMessage(message) {
+    /** Show a message once (by id), in id order; ``fresh``: it arrives now (not with the history). */
+    addMessage(message, fresh = false) {
         if (!message) {
             return;
         }
@@ -366,6 +377,9 @@ export class LivechatWidget {
             }
         }
         this.view.addMessage(message, placed ? placed.before : null);
+        if (placed) {
+            this.live.message(message, fresh);
+        }
     }
 
     // ---------------------------------------------------------------- chatbot
@@ -460,6 +474,7 @@ export class LivechatWidget {
         }
         this.session = null;
         this.save();
+        this.live.stop();
         this.failures = 0;
         this.needCatchUp = false;
         this.answering = false;
