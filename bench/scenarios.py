@@ -247,3 +247,88 @@ async def with_deadline(coroutine, seconds, what):
         return await asyncio.wait_for(coroutine, seconds)
     except asyncio.TimeoutError as error:
         raise ScenarioError("%s did not finish within %d s" % (what, seconds)) from error
+
+
+# --------------------------------------------------------------------------- typing and seen (issue 16)
+TYPING_EVERY = 1.0  # seconds between two typing events of one side: 3x the widget's throttle, the rate limit's pace
+
+
+async def typing_overhead(bench, sessions, messages, rounds=2, pace=1.0):
+    """Delivery with and without typing and seen events: ``sessions`` conversations at once, each
+    exchanging ``messages`` messages each way at a human pace (``pace`` seconds between two), first
+    quietly, then while both sides of every conversation say they type (every TYPING_EVERY seconds,
+    the most the rate limits allow) and report what they saw after each message (the visitor's
+    ``session/seen``, the operator's ``channel_seen``). The two alternate ``rounds`` times on the same
+    conversations, so that a change of load on the machine weighs on both alike.
+
+    Returns {"quiet_to_operator", "quiet_to_visitor", "typing_to_operator", "typing_to_visitor",
+    "typing_events"} Measures ("typing_events": the typing and seen requests' own times).
+    """
+    visitors = await bench.open_visitors(sessions, poll=True)
+    samples = {key: Measure() for key in ("quiet_to_operator", "quiet_to_visitor", "typing_to_operator",
+                                          "typing_to_visitor", "typing_events")}
+    events = samples["typing_events"]
+
+    async def timed(request):
+        started = time.perf_counter()
+        try:
+            await request
+        except ScenarioError as error:
+            events.errors.append(error)
+            return
+        events.samples.append(time.perf_counter() - started)
+
+    async def keep_typing(visitor, pair, stop):
+        operator, channel_id = pair
+        await asyncio.sleep(TYPING_EVERY * (hash(visitor.token) % 100) / 100.0)  # not all in step
+        while not stop.is_set():
+            await asyncio.gather(
+                timed(visitor._api("session/typing", {"token": visitor.token, "typing": True})),
+                timed(operator.call_kw("mail.channel", "livechat_typing", [[channel_id], True])))
+            try:
+                await asyncio.wait_for(stop.wait(), TYPING_EVERY)
+            except asyncio.TimeoutError:
+                pass
+
+    async def exchange(visitor, pair, typing, to_operator, to_visitor):
+        operator, channel_id = pair
+        for index in range(messages):
+            try:
+                latency, _post = await bench._visitor_says(visitor, pair, index)
+                to_operator.samples.append(latency)
+                if typing:
+                    await timed(operator.call_kw("mail.channel", "channel_seen", [[channel_id]]))
+                await asyncio.sleep(pace)
+                latency, _post = await bench._operator_says(visitor, pair, index)
+                to_visitor.samples.append(latency)
+                if typing:
+                    last = await operator.call_kw("mail.channel", "channel_seen", [[channel_id]])
+                    await timed(visitor._api("session/seen", {"token": visitor.token, "message_id": last or 1}))
+                await asyncio.sleep(pace)
+            except ScenarioError as error:
+                to_operator.errors.append(error)
+                return
+
+    try:
+        pairs = await asyncio.gather(*[bench.conversation(visitor) for visitor in visitors])
+        for _round in range(rounds):
+            for typing in (False, True):
+                prefix = "typing" if typing else "quiet"
+                to_operator, to_visitor = samples[prefix + "_to_operator"], samples[prefix + "_to_visitor"]
+                stop = asyncio.Event()
+                typists = [asyncio.create_task(keep_typing(visitor, pair, stop))
+                           for visitor, pair in zip(visitors, pairs)] if typing else []
+                started = time.perf_counter()
+                try:
+                    await asyncio.gather(*[exchange(visitor, pair, typing, to_operator, to_visitor)
+                                           for visitor, pair in zip(visitors, pairs)])
+                finally:
+                    stop.set()
+                    await asyncio.gather(*typists, return_exceptions=True)
+                for measure in (to_operator, to_visitor):
+                    measure.wall = (measure.wall or 0.0) + time.perf_counter() - started
+    finally:
+        await bench.leave(visitors)
+    for measure in samples.values():
+        measure.count = len(measure.samples)
+    return samples
