@@ -101,29 +101,31 @@ export class Liveliness {
         document.addEventListener("visibilitychange", () => this.visible() && this.read());
     }
 
-    get limits() {
-        return this.widget.config.limits || {};
+    /** Seconds the server's ``limits`` give for ``name`` (``typing_interval``...), in ms. */
+    ms(name, fallback) {
+        const value = (this.widget.config.limits || {})[name];
+        return (Number.isInteger(value) ? value : fallback) * 1000;
     }
 
-    /** A conversation is going on and the widget's window is built: the visitor's typing is told. */
+    /** A conversation is going on (``session``): the visitor's typing is told, the count shown. */
     start(session) {
-        const limits = this.limits, api = this.widget.api;
-        const seconds = (name, fallback) => (Number.isInteger(limits[name]) ? limits[name] : fallback) * 1000;
-        this.stop();
-        this.notifier = new TypingNotifier((typing) => {
-            if (session === this.widget.session) {
-                api("session/typing", {token: session.token, typing}).catch(() => {});
-            }
-        }, {interval: seconds("typing_interval", 3), idle: seconds("typing_idle", 5)});
+        this.quiet();
+        this.notifier = new TypingNotifier((typing) => session === this.widget.session
+            && this.widget.api("session/typing", {token: session.token, typing}).catch(() => {}),
+        {interval: this.ms("typing_interval", 3), idle: this.ms("typing_idle", 5)});
         this.showCount();
     }
 
-    /** The conversation ended or reset: nothing more is told, the count is forgotten. */
-    stop() {
+    quiet() {
         if (this.notifier) {
             this.notifier.timers.clearTimeout(this.notifier.timer);
             this.notifier = null;
         }
+    }
+
+    /** The conversation ended or reset: nothing more is told, the count is forgotten. */
+    stop() {
+        this.quiet();
         this.reportedSeen = this.seenId = 0;
         this.showTyping(null);
         this.clearUnread();
@@ -201,8 +203,7 @@ export class Liveliness {
         clearTimeout(this.typingTimer);
         const view = this.widget.view, on = Boolean(event && event.typing);
         if (on) {
-            const expire = (Number.isInteger(this.limits.typing_expire) ? this.limits.typing_expire : 8) * 1000;
-            this.typingTimer = setTimeout(() => this.showTyping(null), expire);
+            this.typingTimer = setTimeout(() => this.showTyping(null), this.ms("typing_expire", 8));
         }
         if (view.window) {
             view.setTyping(on ? fill(this.widget.texts.typing, event.name || "") : "");
