@@ -1,9 +1,15 @@
 """Typing, "Seen" and the unread count, from both sides: the operator in Odoo's web client (chat window
 and Discuss), the visitor in the widget (a direct chat page, a third-party site)."""
+import test_operator_discuss as discuss
 from conftest import login
-from test_operator_discuss import (  # noqa: F401 (fixtures)
-    OPERATOR_LOGIN, WAIT, available_operators, channel, join_from_kanban, new_browser_page, open_conversation,
-    open_discuss, operator_uid, say, sessions_of, start_chat, wait_until)
+from test_operator_discuss import (OPERATOR_LOGIN, available_operators, join_from_kanban, open_conversation,
+                                   open_discuss, say, sessions_of, start_chat, wait_until)
+
+WAIT = discuss.WAIT
+# the operator tests' fixtures: a channel of its own, the operator's id, browsers of their own
+channel = discuss.channel
+operator_uid = discuss.operator_uid
+new_browser_page = discuss.new_browser_page
 
 # what the page sees of the widget's sound: every tone the widget starts (WebAudio oscillators)
 COUNT_TONES = """
@@ -141,11 +147,12 @@ def test_unread_badge_title_sound_and_reopening(odoo, site, visitor):
     page.wait_for_timeout(1500)  # no blink left running
     assert page.title() == "Partner Garden Shop"
     assert page.locator("[data-odoo-livechat] .lc-sr").inner_text() == ""
-    last = odoo.call("mail.message", "search", [("model", "=", "mail.channel"),
-                                                 ("res_id", "=", session["mail_channel_id"][0])],
-                     order="id desc", limit=1)[0]
-    wait_until(lambda: odoo.read("livechat.session", session["id"], ["visitor_seen_message_id"])
-               ["visitor_seen_message_id"] == last, "the visitor's seen to be kept")
+    domain = [("model", "=", "mail.channel"), ("res_id", "=", session["mail_channel_id"][0])]
+    last = odoo.call("mail.message", "search", domain, order="id desc", limit=1)[0]
+
+    def seen():
+        return odoo.read("livechat.session", session["id"], ["visitor_seen_message_id"])["visitor_seen_message_id"]
+    wait_until(lambda: seen() == last, "the visitor's seen to be kept")
     window.locator(".lc-minimize").click()
     assert badge.is_hidden()
     page.reload()
