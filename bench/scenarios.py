@@ -282,9 +282,8 @@ class TypingOverhead:
         operator, channel_id = pair
         await asyncio.sleep(TYPING_EVERY * (hash(visitor.token) % 100) / 100.0)  # not all in step
         while not stop.is_set():
-            await asyncio.gather(
-                self.timed(visitor._api("session/typing", {"token": visitor.token, "typing": True})),
-                self.timed(operator.call_kw("mail.channel", "livechat_typing", [[channel_id], True])))
+            await self.timed(visitor._api("session/typing", {"token": visitor.token, "typing": True}))
+            await self.timed(operator.call_kw("mail.channel", "livechat_typing", [[channel_id], True]))
             try:
                 await asyncio.wait_for(stop.wait(), TYPING_EVERY)
             except asyncio.TimeoutError:
