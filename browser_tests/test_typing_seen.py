@@ -41,8 +41,10 @@ def test_typing_and_seen_both_ways(odoo, channel, operator_uid, page, page_error
     window = start_chat(visitor, channel)
     say(window, "Hello, is my parcel on its way?")
     session = sessions_of(odoo, channel)[0]
-    chat_window = operator.locator(".o_chat_window.o_livechat_window")
-    chat_window.locator(".o_thread_message:has-text('Hello, is my parcel on its way?')").wait_for()
+    # this conversation's window (another test's may still be open)
+    chat_window = operator.locator(".o_chat_window.o_livechat_window:has("
+                                   ".o_thread_message:has-text('Hello, is my parcel on its way?'))")
+    chat_window.wait_for()
 
     # the operator's window shows the message: the visitor reads "Seen" under it
     chat_window.locator(".o_mail_thread").click()
@@ -72,7 +74,7 @@ def test_typing_and_seen_both_ways(odoo, channel, operator_uid, page, page_error
 
     # the visitor's window showed the reply: "Seen" under it in the operator's window
     chat_window.locator(".o_thread_message:has-text('Let me check') .o_livechat_seen:text-is('Seen')").wait_for()
-    assert operator.locator(".o_livechat_seen").count() == 1
+    assert chat_window.locator(".o_livechat_seen").count() == 1
     assert odoo.read("livechat.session", session["id"], ["visitor_seen_message_id"])["visitor_seen_message_id"]
 
     # Discuss, after a reload: "Seen" again (the server kept it), and the visitor's typing
