@@ -19,7 +19,7 @@ from page_weight import measure_page
 from playwright.async_api import Error as PlaywrightError
 from report import Target, fmt_bytes, fmt_seconds, other_work, table, verdict
 from scale import Behind, Nginx, ScalePart, two_servers
-from scenarios import Bench, with_deadline
+from scenarios import Bench, typing_overhead, with_deadline
 from servers import ODOO_PYTHON, CpuMeter, OdooServer, ServerError
 from versus import Versus
 
@@ -43,7 +43,37 @@ SCALE_ROWS = ("init", "open_seq", "open_conc", "to_operator_seq", "to_visitor_se
 IDLE_MEMORY_TARGET = 30000  # bytes of server memory per idle visitor
 OPEN_RATE_TARGET = 50  # sessions opened per second while the crowd waits
 INIT_CONCURRENCY = 4  # page views at a time: both prefork workers busy, as on a site with traffic
-PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle", "scale", "scale-two")
+PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle", "scale", "scale-two", "typing")
+
+# typing and seen (issue 16): delivery on the threaded server, quiet and with every conversation typing
+TYPING_SIZES = {
+    "tiny": {"sessions": 2, "messages": 2, "rounds": 1, "pace": 0.2},
+    "full": {"sessions": 20, "messages": 5, "rounds": 2, "pace": 1.0},
+}
+TYPING_ROWS = ("quiet_to_operator", "typing_to_operator", "quiet_to_visitor", "typing_to_visitor", "typing_events")
+TYPING_OVERHEAD = 1.10  # typing and seen add at most 10% to delivery
+
+
+def typing_rows():
+    return ["threaded.typing.%s" % key for key in TYPING_ROWS]
+
+
+def typing_labels(size):
+    typing = TYPING_SIZES[size]
+    what = "%d sessions x %d" % (typing["sessions"], typing["messages"])
+    return {
+        "threaded.typing.quiet_to_operator": "[threaded] delivery visitor->operator, %s, no typing" % what,
+        "threaded.typing.typing_to_operator": "[threaded] delivery visitor->operator, %s, all typing+seen" % what,
+        "threaded.typing.quiet_to_visitor": "[threaded] delivery operator->visitor, %s, no typing" % what,
+        "threaded.typing.typing_to_visitor": "[threaded] delivery operator->visitor, %s, all typing+seen" % what,
+        "threaded.typing.typing_events": "  the typing and seen requests themselves",
+    }
+
+
+def typing_targets():
+    return {"threaded.typing.typing_to_%s" % side: [
+        Target("p50", ratio=TYPING_OVERHEAD, base="threaded.typing.quiet_to_%s" % side)]
+        for side in ("operator", "visitor")}
 
 
 def row_keys(prefix, size):
@@ -228,6 +258,8 @@ class Run:
                 self.memory(server, "idle")
                 if "threaded" in self.parts:
                     await self.step("threaded", self.measure(bench, "threaded"))
+                if "typing" in self.parts:
+                    await self.step("typing", self.typing(bench))
                 if "threaded-idle" in self.parts:
                     await self.step("threaded+idle", self.with_idle(bench, "threaded"))
                 self.memory(server, "after load")
@@ -236,6 +268,15 @@ class Run:
             finally:
                 await bench.stop()
                 self.log("stopping the threaded server")
+
+    async def typing(self, bench):
+        """Delivery with and without typing and seen events (scenarios.typing_overhead)."""
+        self.log("threaded: delivery while typing")
+        size = TYPING_SIZES[self.args.size]
+        measures = await with_deadline(typing_overhead(bench, size["sessions"], size["messages"], size["rounds"],
+                                                       size["pace"]), self.size["deadline"] * 2, "typing")
+        for key, measure in measures.items():
+            self.results["threaded.typing.%s" % key] = measure.to_dict()
 
     async def history(self, bench, server):
         await self.measure(bench, "history")
@@ -342,7 +383,7 @@ class Run:
             # tiny size: the scale part's servers start meanwhile too
             self.scale_servers = [server.launch() for server in two_servers(
                 self.args.prefork_db, self.args.addons_path, self.args.workdir, self.args.geoip_db)]
-        if self.parts & {"page", "threaded", "threaded-idle", "growth"}:
+        if self.parts & {"page", "threaded", "threaded-idle", "growth", "typing"}:
             await self.step("threaded server", self.threaded())
         if prefork:
             await self.step("prefork server", self.prefork())
@@ -354,7 +395,8 @@ class Run:
         rows = []
         for prefix in ("threaded", "threaded+idle", "prefork", "prefork+idle", "history", "history_x10"):
             rows += row_keys(prefix, size)
-        goals = targets(size)
+        rows += typing_rows()
+        goals = dict(targets(size), **typing_targets())
         load = self.extra.get("load_average", {})
         out = ["", "Live Chat benchmark, size %s (delivery: post sent -> the other side's long-poll returned it)" %
                self.args.size,
@@ -365,7 +407,7 @@ class Run:
                    sum((measure.get("cpu") or {}).get("machine", 0.0) for measure in self.results.values())),
                "CPU per session (open rows) or per message (delivery rows), user+sys: Odoo = the server's process "
                "tree; PG = the backends of its database / every postgres process (exited backends included)",
-               "", table(rows, self.results, goals, labels(size))]
+               "", table(rows, self.results, goals, dict(labels(size), **typing_labels(self.args.size)))]
         if self.scale_part and self.scale_part.extra["steps"]:
             part = self.scale_part
             scale_goals = part.targets(Target)

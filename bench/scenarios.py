@@ -270,3 +270,100 @@ async def with_deadline(coroutine, seconds, what):
         return await asyncio.wait_for(coroutine, seconds)
     except asyncio.TimeoutError as error:
         raise ScenarioError("%s did not finish within %d s" % (what, seconds)) from error
+
+
+# --------------------------------------------------------------------------- typing and seen (issue 16)
+TYPING_EVERY = 1.0  # seconds between two typing events of one side: 3x the widget's throttle, the rate limit's pace
+
+
+class TypingOverhead:
+    """Delivery with and without typing and seen events: ``sessions`` conversations at once, each
+    exchanging ``messages`` messages each way at a human pace (``pace`` seconds between two), first
+    quietly, then while both sides of every conversation say they type (every TYPING_EVERY seconds,
+    the most the rate limits allow) and report what they saw after each message (the visitor's
+    ``session/seen``, the operator's ``channel_seen``). The two alternate ``rounds`` times on the same
+    conversations, so that a change of load on the machine weighs on both alike."""
+
+    KEYS = ("quiet_to_operator", "quiet_to_visitor", "typing_to_operator", "typing_to_visitor", "typing_events")
+
+    def __init__(self, bench, sessions, messages, rounds, pace):
+        self.bench, self.sessions, self.messages, self.rounds, self.pace = bench, sessions, messages, rounds, pace
+        self.samples = {key: Measure() for key in self.KEYS}
+
+    async def timed(self, request):
+        """Await ``request``, its time a sample of ``typing_events`` (its error one of its errors)."""
+        events = self.samples["typing_events"]
+        started = time.perf_counter()
+        try:
+            await request
+        except ScenarioError as error:
+            events.errors.append(error)
+            return
+        events.samples.append(time.perf_counter() - started)
+
+    async def keep_typing(self, visitor, pair, stop):
+        operator, channel_id = pair
+        await asyncio.sleep(TYPING_EVERY * (hash(visitor.token) % 100) / 100.0)  # not all in step
+        while not stop.is_set():
+            await self.timed(visitor._api("session/typing", {"token": visitor.token, "typing": True}))
+            await self.timed(operator.call_kw("mail.channel", "livechat_typing", [[channel_id], True]))
+            try:
+                await asyncio.wait_for(stop.wait(), TYPING_EVERY)
+            except asyncio.TimeoutError:
+                pass
+
+    async def exchange(self, visitor, pair, typing):
+        """The conversation's messages, each way in turn, each awaited; with ``typing``, each side says
+        what it saw after each message."""
+        operator, channel_id = pair
+        prefix = "typing" if typing else "quiet"
+        to_operator, to_visitor = self.samples[prefix + "_to_operator"], self.samples[prefix + "_to_visitor"]
+        for index in range(self.messages):
+            try:
+                latency, _post = await self.bench._visitor_says(visitor, pair, index)
+                to_operator.samples.append(latency)
+                if typing:
+                    await self.timed(operator.call_kw("mail.channel", "channel_seen", [[channel_id]]))
+                await asyncio.sleep(self.pace)
+                latency, _post = await self.bench._operator_says(visitor, pair, index)
+                to_visitor.samples.append(latency)
+                if typing:
+                    await self.timed(visitor._api("session/seen", {"token": visitor.token, "message_id": 2 ** 31}))
+                await asyncio.sleep(self.pace)
+            except ScenarioError as error:
+                to_operator.errors.append(error)
+                return
+
+    async def round(self, visitors, pairs, typing):
+        stop = asyncio.Event()
+        typists = [asyncio.create_task(self.keep_typing(visitor, pair, stop))
+                   for visitor, pair in zip(visitors, pairs)] if typing else []
+        started = time.perf_counter()
+        try:
+            await asyncio.gather(*[self.exchange(visitor, pair, typing) for visitor, pair in zip(visitors, pairs)])
+        finally:
+            stop.set()
+            await asyncio.gather(*typists, return_exceptions=True)
+        for key in ("to_operator", "to_visitor"):
+            measure = self.samples[("typing_" if typing else "quiet_") + key]
+            measure.wall = (measure.wall or 0.0) + time.perf_counter() - started
+
+    async def run(self):
+        """{"quiet_to_operator", "quiet_to_visitor", "typing_to_operator", "typing_to_visitor",
+        "typing_events"} Measures ("typing_events": the typing and seen requests' own times)."""
+        visitors = await self.bench.open_visitors(self.sessions, poll=True)
+        try:
+            pairs = await asyncio.gather(*[self.bench.conversation(visitor) for visitor in visitors])
+            for _round in range(self.rounds):
+                await self.round(visitors, pairs, typing=False)
+                await self.round(visitors, pairs, typing=True)
+        finally:
+            await self.bench.leave(visitors)
+        for measure in self.samples.values():
+            measure.count = len(measure.samples)
+        return self.samples
+
+
+async def typing_overhead(bench, sessions, messages, rounds=2, pace=1.0):
+    """See ``TypingOverhead``."""
+    return await TypingOverhead(bench, sessions, messages, rounds, pace).run()

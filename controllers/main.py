@@ -137,7 +137,8 @@ class LivechatApi(http.Controller):
         after_id = int_param(data, "after_id", required=False) or 0
         cursor = session._bus_cursor()
         result = session._visitor_info()
-        result.update(messages=session._history(after_id=after_id), cursor=cursor)
+        result.update(messages=session._history(after_id=after_id), cursor=cursor,
+                      seen=session._operator_seen_id())
         return json_response(result)
 
     @http.route("/livechat/api/session/leave", **PUBLIC_API)

@@ -29,3 +29,5 @@ from . import livechat_channel_offline
 from . import livechat_canned_response
 from . import livechat_channel_support_page
 from . import ir_translation
+from . import livechat_session_typing
+from . import mail_channel_typing

@@ -47,6 +47,10 @@ class LivechatChannel(models.Model):
         help="Text shown in the empty box where visitors type.")
     header_color = fields.Char(string="Channel Header Color", default="#875A7B",
                                help="Colour of the bar at the top of the chat window, written #RRGGBB.")
+    unread_sound = fields.Boolean(
+        string="Sound on New Messages",
+        help="A soft sound when an operator's message arrives while the visitor's chat window is "
+             "minimized or the page is in the background.")
     # Rules and sessions
     rule_ids = fields.One2many("livechat.channel.rule", "channel_id", string="Rules", copy=True)
     session_ids = fields.One2many("livechat.session", "channel_id", string="Sessions")

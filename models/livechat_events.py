@@ -23,20 +23,34 @@ the payload left out when there is none. Build them with ``bus_event`` only:
     The operator's name changed (his Online Chat Name, ``res.users.write``): ``{"operator_name"}``;
     the widget's header shows it at once.
 
-Room is left, with the same shape, for ``typing`` (someone is writing), ``seen`` (the last message
-read) and ``attachment`` (a file in the conversation); the widget ignores kinds it does not know.
+``typing``
+    The operator is writing (``livechat_session_typing``): ``{"typing": bool, "name": his Online Chat
+    Name}``. Sent at most every ``TYPING_INTERVAL_SECONDS`` while he types, ``typing: false`` when his
+    input empties or is sent; the widget also forgets it ``TYPING_EXPIRE_SECONDS`` after the last one
+    (a lost stop event never leaves it on). Never stored as a message.
+``seen``
+    The operator read the conversation up to a message (Odoo's ``channel_seen``):
+    ``{"message_id": id}``; the widget shows "Seen" under the visitor's last message up to it.
+
+Room is left, with the same shape, for ``attachment`` (a file in the conversation); the widget
+ignores kinds it does not know.
 
 The operator's side is Odoo's web client, on his partner's bus channel: Odoo's own message
 notifications, plus ``livechat_session_update``, ``livechat_unpinned`` and
-``livechat_operator_removed`` (static/src/backend), and a conversation's channel info to open
-its chat window.
+``livechat_operator_removed`` (static/src/backend), ``livechat_typing`` (``{"channel_id", "typing",
+"name", "expire"}``: the visitor is writing, same throttle as above) and ``livechat_seen``
+(``{"channel_id", "message_id"}``: the visitor's widget showed the conversation up to that message,
+kept as the session's ``visitor_seen_message_id``), and a conversation's channel info to open its chat
+window.
 """
 
 MESSAGE = "message"
 CLOSED = "closed"
 CHATBOT = "chatbot"
 OPERATOR = "operator"
-KINDS = (MESSAGE, CLOSED, CHATBOT, OPERATOR)
+TYPING = "typing"
+SEEN = "seen"
+KINDS = (MESSAGE, CLOSED, CHATBOT, OPERATOR, TYPING, SEEN)
 
 
 def bus_event(kind, payload=None):

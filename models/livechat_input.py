@@ -27,6 +27,11 @@ RATING_COMMENT_MAX_LENGTH = 2000   # the comment of a rating (cut)
 CHATBOT_ANSWER_MAX_LENGTH = 1000   # an answer typed to the chatbot, as recorded (cut)
 QUOTE_MAX_LENGTH = 100             # the visitor's input quoted back in an error message (cut)
 CLIENT_ID_MAX_LENGTH = 64          # the id the widget gives a message, reused by its resends (rejected above)
+# typing indicators, both sides (livechat_events ``typing``): one event at most this often while typing,
+# a stop event after this many idle seconds, and the receiver forgets an indicator not renewed in time
+TYPING_INTERVAL_SECONDS = 3
+TYPING_IDLE_SECONDS = 5
+TYPING_EXPIRE_SECONDS = 8
 
 # The caps the widget applies to what the visitor types (the server checks them again).
 WIDGET_LIMITS = {
@@ -36,6 +41,9 @@ WIDGET_LIMITS = {
     "offline_name": OFFLINE_NAME_MAX_LENGTH,
     "offline_message": OFFLINE_MESSAGE_MAX_LENGTH,
     "rating_comment": RATING_COMMENT_MAX_LENGTH,
+    "typing_interval": TYPING_INTERVAL_SECONDS,
+    "typing_idle": TYPING_IDLE_SECONDS,
+    "typing_expire": TYPING_EXPIRE_SECONDS,
 }
 
 # --- cleaning ---------------------------------------------------------------------------------

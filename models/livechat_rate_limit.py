@@ -55,6 +55,9 @@ RATE_LIMITS = collections.OrderedDict([
     ("transcript", RateLimit("livechat.rate_limit_transcript", 3, WINDOW_SECONDS, "session")),
     ("transcript_ip", RateLimit("livechat.rate_limit_transcript_per_ip", 10, WINDOW_SECONDS, "address")),
     ("offline", RateLimit("livechat.rate_limit_offline", 5, WINDOW_SECONDS, "address")),
+    ("typing", RateLimit("livechat.rate_limit_typing", 60, WINDOW_SECONDS, "session")),
+    ("typing_operator", RateLimit("livechat.rate_limit_typing_operator", 60, WINDOW_SECONDS, "session")),
+    ("seen", RateLimit("livechat.rate_limit_seen", 60, WINDOW_SECONDS, "session")),
 ])
 
 

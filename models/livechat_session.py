@@ -199,6 +199,7 @@ class LivechatSession(models.Model):
             "chatbot_if_no_operator": card if rule.chatbot_only_if_no_operator else None,
             "offline_form": channel._offline_form_info(),
             "limits": dict(WIDGET_LIMITS),
+            "sound": channel.unread_sound,
             "lang": lang,
             "colors": {
                 "button-bg": channel.button_background_color or "",
@@ -239,6 +240,7 @@ class LivechatSession(models.Model):
         texts.update(self._chatbot_widget_texts())
         texts.update(self._rating_widget_texts())
         texts.update(self._transcript_widget_texts())
+        texts.update(self._typing_widget_texts())
         return texts
 
     # ------------------------------------------------------------------

@@ -26,6 +26,7 @@ class LivechatSession(models.Model):
             "start_date": session.start_date,
             "end_date": session.end_date or False,
             "state": session.state,
+            "visitor_seen_message_id": session.visitor_seen_message_id,
         }
 
     def _notify_operator_update(self):

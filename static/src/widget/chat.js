@@ -13,18 +13,19 @@ import {backoffDelay, call, retrying, sleep, visitorApi} from "./api.js";
 import {View} from "./view.js";
 import {afterChatPanel} from "./after_chat.js";
 import {offlineFormPanel, offlineOnly} from "./offline.js";
+import {Liveliness} from "./typing.js";
 
 const STORE = "odoo-livechat";
 
 /** What each kind of event of the server's bus does (the one event protocol of the visitor's side).
- * ``typing``, ``seen`` and ``attachment`` are part of the protocol; this widget does not show them yet. */
+ * ``attachment`` is part of the protocol; this widget does not show it yet. */
 export const SERVER_EVENTS = Object.freeze({
-    message: (widget, event) => widget.addMessage(event.message),
+    message: (widget, event) => widget.addMessage(event.message, true),
     closed: (widget, event) => widget.ended(event.closed),
     chatbot: (widget, event) => widget.setChatbot(event.chatbot),
     operator: (widget, event) => widget.setOperator(event.operator && event.operator.operator_name),
-    typing: () => {},
-    seen: () => {},
+    typing: (widget, event) => widget.live.showTyping(event.typing),
+    seen: (widget, event) => widget.live.seen(event.seen && event.seen.message_id),
     attachment: () => {},
 });
 
@@ -50,6 +51,7 @@ export class LivechatWidget {
         this.answering = false;  // a chatbot answer is on its way
         this.draft = null;  // {body, clientId}: the message whose answer did not come, back in the input
         this.autoPopup = null;
+        this.live = new Liveliness(this);  // typing, seen, unread count
     }
 
     go(next) {
@@ -114,7 +116,10 @@ export class LivechatWidget {
             welcome: this.config.chatbot ? "" : this.texts.welcome,
             title: (this.session && this.session.operatorName) || this.config.channel_name,
             caps: this.caps,
-            on: {minimize: () => this.minimize(), close: () => this.requestClose(), send: () => this.send()},
+            on: {
+                minimize: () => this.minimize(), close: () => this.requestClose(), send: () => this.send(),
+                input: (text) => this.live.input(text),
+            },
         });
         this.view.setWindowVisible(this.windowOpen);
     }
@@ -133,6 +138,7 @@ export class LivechatWidget {
         if (this.session) {
             this.session.open = true;
             this.save();
+            this.live.read();
         } else if (fresh && offlineOnly(this.config)) {
             this.showOfflineForm();
         } else if (fresh || this.machine.is(STATES.UNAVAILABLE)) {
@@ -200,6 +206,7 @@ export class LivechatWidget {
             };
             this.save();
             this.go(STATES.CHATTING);
+            this.live.start(this.session);
             this.setOperator(result.operator_name);
             this.setNotice("");
             this.view.setEnabled(true);
@@ -233,6 +240,7 @@ export class LivechatWidget {
         if (!this.windowOpen) {
             this.showLauncher();
         }
+        this.live.start(this.session);
         const run = this.run;
         try {
             await this.catchUp(0);
@@ -264,6 +272,8 @@ export class LivechatWidget {
         this.setOperator(result.operator_name);
         this.save();
         result.messages.forEach((message) => this.addMessage(message));
+        this.live.seen(result.seen);
+        this.live.read();
         this.setChatbot(result.chatbot);
         if (result.state === "closed") {
             this.ended(result.chatbot && result.chatbot.closed);
@@ -336,6 +346,7 @@ export class LivechatWidget {
         if (!body) {
             return;
         }
+        this.live.sent();
         const session = this.session;
         // sent again unchanged after a lost answer: the same client id (the server stores it once)
         const clientId = clientIdFor(this.draft, body);
@@ -361,8 +372,8 @@ export class LivechatWidget {
         }
     }
 
-    /** Show a message once (by id), in id order. */
-    addMessage(message) {
+    /** Show a message once (by id), in id order; ``fresh``: it arrives now (not with the history). */
+    addMessage(message, fresh = false) {
         if (!message) {
             return;
         }
@@ -383,6 +394,9 @@ export class LivechatWidget {
             }
         }
         this.view.addMessage(message, placed ? placed.before : null);
+        if (placed) {
+            this.live.message(message, fresh);
+        }
     }
 
     // ---------------------------------------------------------------- chatbot
@@ -478,6 +492,7 @@ export class LivechatWidget {
         }
         this.session = null;
         this.save();
+        this.live.stop();
         this.failures = 0;
         this.needCatchUp = false;
         this.answering = false;

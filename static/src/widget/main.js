@@ -1,7 +1,7 @@
 /**
  * Odoo Live Chat: the visitor's widget, started with what the loader put in ``window.odooLivechat``.
  *
- * A framework-free ES module, written as the modules of this folder (state, api, view, after_chat,
+ * A framework-free ES module, written as the modules of this folder (state, api, view, typing, after_chat,
  * offline, chat, main) which the server concatenates into the one module it serves (see
  * controllers/widget.py). Every text comes from the server (translated there), and everything the
  * visitor or the operator writes is shown with textContent, never as HTML.

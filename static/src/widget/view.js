@@ -88,9 +88,13 @@ export class View {
     // ---------------------------------------------------------------- button and bubble
     showLauncher(text, onOpen) {
         if (!this.launcher) {
+            this.badge = el("span", {class: "lc-badge", hidden: true, "aria-hidden": "true"});
             this.launcher = el("button", {type: "button", class: "lc-launcher", "aria-label": text, onclick: onOpen},
-                chatIcon(), el("span", {class: "lc-launcher-text", text}));
-            this.ui.append(this.launcher);
+                chatIcon(), el("span", {class: "lc-launcher-text", text}), this.badge);
+            this.launcherLabel = text;
+            // what changes while the window is minimized (the unread count) is read out by screen readers
+            this.announcer = el("p", {class: "lc-sr", "aria-live": "polite", role: "status"});
+            this.ui.append(this.launcher, this.announcer);
         }
         this.launcher.hidden = false;
     }
@@ -105,6 +109,17 @@ export class View {
         if (this.launcher) {
             this.launcher.focus();
         }
+    }
+
+    /** The unread count on the button (0: none), ``label`` said to screen readers. */
+    setUnread(count, label) {
+        if (!this.launcher) {
+            return;
+        }
+        this.badge.textContent = count ? String(count) : "";
+        this.badge.hidden = !count;
+        this.launcher.setAttribute("aria-label", count ? `${this.launcherLabel} (${label})` : this.launcherLabel);
+        this.announcer.textContent = count ? label : "";
     }
 
     showBubble(text, dismissLabel, onOpen) {
@@ -147,9 +162,11 @@ export class View {
         this.items = new Map();  // message id -> its element
         this.pending = [];  // elements of the messages being sent, shown last
         this.notice = el("p", {class: "lc-notice", role: "alert", hidden: true});
+        this.typing = el("p", {class: "lc-typing", "aria-live": "polite"});
         this.input = el("textarea", {
             class: "lc-input", rows: "1", placeholder: t.placeholder, "aria-label": t.message_label,
             maxlength: caps.message,
+            oninput: () => on.input && on.input(this.input.value),
             onkeydown: (event) => {
                 if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
                     event.preventDefault();
@@ -164,7 +181,7 @@ export class View {
             this.input, this.sendButton);
         this.header = el("header", {class: "lc-header"}, this.title, ...buttons);
         this.window = el("section", {class: "lc-window", role: "dialog", "aria-label": t.window},
-            this.header, this.list, this.notice, this.form);
+            this.header, this.list, this.typing, this.notice, this.form);
         this.ui.append(this.window);
         // the welcome message comes first, as if written by the operator
         this.welcome = this.welcomeAuthor = null;
@@ -185,7 +202,7 @@ export class View {
         if (this.window) {
             this.window.remove();
         }
-        this.window = this.answers = this.restartButton = this.panel = this.confirm = null;
+        this.window = this.answers = this.restartButton = this.panel = this.confirm = this.seen = null;
     }
 
     /** "End the conversation?" under the header, with End and Cancel (Escape cancels): ``onEnd`` on End.
@@ -326,6 +343,29 @@ export class View {
             const words = formatDay(new Date(year, month - 1, day), this.locale, this.texts || {});
             items[index].before(el("li", {class: "lc-day", role: "separator"}, el("span", {text: words})));
         }
+    }
+
+    /** "Alex is typing..." under the messages ("": nothing). */
+    setTyping(text) {
+        this.typing.textContent = text;
+    }
+
+    isVisitorMessage(id) {
+        const item = this.items.get(id);
+        return Boolean(item && item.classList.contains("lc-msg-visitor"));
+    }
+
+    /** "Seen" under the message ``id`` only. */
+    markSeen(id, text) {
+        const item = this.items.get(id);
+        if (this.seen && this.seen.parentNode === item) {
+            return;
+        }
+        if (this.seen) {
+            this.seen.remove();
+        }
+        this.seen = el("span", {class: "lc-seen", text});
+        item.append(this.seen);
     }
 
     removePending(item) {
