@@ -4,3 +4,4 @@ from . import widget
 from . import livechat_page_visit
 from . import after_chat
 from . import website_dashboard
+from . import files

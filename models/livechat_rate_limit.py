@@ -55,6 +55,8 @@ RATE_LIMITS = collections.OrderedDict([
     ("transcript", RateLimit("livechat.rate_limit_transcript", 3, WINDOW_SECONDS, "session")),
     ("transcript_ip", RateLimit("livechat.rate_limit_transcript_per_ip", 10, WINDOW_SECONDS, "address")),
     ("offline", RateLimit("livechat.rate_limit_offline", 5, WINDOW_SECONDS, "address")),
+    ("upload", RateLimit("livechat.rate_limit_upload", 10, WINDOW_SECONDS, "session")),
+    ("file", RateLimit("livechat.rate_limit_file", 300, WINDOW_SECONDS, "address")),
 ])
 
 

@@ -13,6 +13,7 @@ import {backoffDelay, call, retrying, sleep, visitorApi} from "./api.js";
 import {View} from "./view.js";
 import {afterChatPanel} from "./after_chat.js";
 import {offlineFormPanel, offlineOnly} from "./offline.js";
+import {FileSender, attachmentList} from "./files.js";
 
 const STORE = "odoo-livechat";
 
@@ -113,6 +114,7 @@ export class LivechatWidget {
             caps: this.caps,
             on: {minimize: () => this.minimize(), close: () => this.close(), send: () => this.send()},
         });
+        this.files = new FileSender(this);
         this.view.setWindowVisible(this.windowOpen);
     }
 
@@ -365,7 +367,11 @@ export class LivechatWidget {
                 this.session.operatorAnswered = true;  // the transcript is offered then only (as the server rules)
             }
         }
-        this.view.addMessage(message, placed ? placed.before : null);
+        const item = this.view.addMessage(message, placed ? placed.before : null);
+        const files = attachmentList(message.attachments, this.server, this.texts);
+        if (files) {
+            item.append(files);
+        }
     }
 
     // ---------------------------------------------------------------- chatbot
