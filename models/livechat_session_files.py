@@ -79,7 +79,7 @@ class LivechatSession(models.Model):
                 "mimetype": mimetype,
                 "size": attachment.file_size or 0,
                 "url": self._file_url(attachment.id),
-                "image": mimetype in SAFE_IMAGE_TYPES,
+                "image": bool(kind),  # by its content: a page named .png is no image
             })
         return result
 
