@@ -128,7 +128,7 @@ def drain_body():
                 return True
             read += len(chunk)
     except (OSError, ClientDisconnected):
-        pass
+        return False  # the client is gone: nobody reads the answer
     return False
 
 

@@ -52,7 +52,8 @@ class LivechatSession(models.Model):
         base_url = (self.env["ir.config_parameter"].sudo().get_param("web.base.url") or "").rstrip("/")
         for message in messages:
             body = Markup("<br/>").join(escape(line) for line in message["body"].split("\n"))
-            files = [Markup('<a href="%s">%s</a> (%s)') % (base_url + item["url"], item["name"], format_size(item["size"]))
+            files = [Markup('<a href="%s">%s</a> (%s)')
+                     % (base_url + item["url"], item["name"], format_size(item["size"]))
                      for item in message.get("attachments") or ()]
             if files:
                 body = Markup("<br/>").join(([body] if message["body"] else []) + files)

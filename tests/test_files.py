@@ -99,14 +99,15 @@ class TestFilesInTheConversation(SecurityMixin, common.TransactionCase):
         self.assertEqual((attachment.datas_fname, attachment.mimetype), ("screenshot.png", "image/png"))
         [item] = payload["attachments"]
         self.assertEqual({key: item[key] for key in ("id", "name", "mimetype", "size", "image")},
-                         {"id": attachment.id, "name": "screenshot.png", "mimetype": "image/png", "size": len(PNG),
-                          "image": True})
+                         {"id": attachment.id, "name": "screenshot.png", "mimetype": "image/png",
+                          "size": len(PNG), "image": True})
         self.assertRegex(item["url"], r"^/livechat/file/%d/[0-9a-f]{32}$" % attachment.id)
         self.assertEqual(session._history()[-1], payload, "the history gives what was sent")
         self.assertEqual(self._events(session)[-1], payload, "the widget got it on the bus")
         # the operator's chat window and Discuss: what mail's message_format gives
+        operators_channel = json_dump((self.env.cr.dbname, "mail.channel", session.mail_channel_id.id))
         notification = [json.loads(record.message) for record in self.env["bus.bus"].sudo().search(
-            [("channel", "=", json_dump((self.env.cr.dbname, "mail.channel", session.mail_channel_id.id)))], order="id")]
+            [("channel", "=", operators_channel)], order="id")]
         formatted = message.sudo(self.operator).message_format()[0]
         self.assertEqual(notification[-1]["attachment_ids"], formatted["attachment_ids"])
         self.assertEqual(formatted["attachment_ids"][0]["filename"], "screenshot.png")
