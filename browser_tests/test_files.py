@@ -29,6 +29,16 @@ PASTE_SCREENSHOT = """async () => {
                                                         composed: true}));
 }"""
 
+# the visitor drops a PDF on the chat window
+DROP_PDF = """(content) => {
+    const data = new DataTransfer();
+    data.items.add(new File([content], "terms.pdf", {type: "application/pdf"}));
+    const win = document.querySelector("[data-odoo-livechat]").shadowRoot.querySelector(".lc-window");
+    for (const type of ["dragenter", "dragover", "drop"]) {
+        win.dispatchEvent(new DragEvent(type, {dataTransfer: data, bubbles: true, cancelable: true, composed: true}));
+    }
+}"""
+
 
 @pytest.fixture
 def channel(odoo):
@@ -93,6 +103,13 @@ def test_a_pasted_screenshot_opens_for_the_operator(chat, page_errors):
     viewer = operator.locator(".o_modal_fullscreen img.o_viewer_img")
     viewer.wait_for()
     operator.wait_for_function("img => img.complete && img.naturalWidth === 40", arg=viewer.element_handle())
+    # a PDF dropped on the window: a link with its name and size, for both
+    visitor.evaluate(DROP_PDF, PDF.decode())
+    link = window.locator(".lc-msg-visitor[data-id] a.lc-file:has-text('terms.pdf')")
+    link.wait_for()
+    assert link.inner_text() == "terms.pdf (%d B)" % len(PDF)
+    chat_window.locator(".o_thread_message .o_attachment[title='terms.pdf']").wait_for()
+    assert textarea.input_value() == DRAFT
     assert not dialogs and not page_errors and not visitor_errors, (dialogs, page_errors, visitor_errors)
 
 
