@@ -13,8 +13,8 @@ from odoo.http import request
 
 from ..models.livechat_input import CLIENT_ID_MAX_LENGTH, FILE_NAME_MAX_LENGTH, file_kind, is_client_id
 from .common import (
-    PUBLIC_API, ApiError, CookielessResponse, check_rate, error_response, json_response, read_upload_file,
-    str_param, upload_api, visitor_session,
+    PUBLIC_API, ApiError, CookielessResponse, check_rate, drain_body, error_response, json_response,
+    read_upload_file, str_param, upload_api, visitor_session,
 )
 
 # a file is read by the visitor's browser only: his own cache, for a day
@@ -38,14 +38,20 @@ class LivechatFiles(http.Controller):
         posted as his message; answers the message's payload, as ``…/post`` does. 413 too large (from
         the Content-Length, before the file is read), 415 a type refused (by its content, whatever its
         name)."""
-        session = visitor_session(data, open_only=True)
-        client_id = data.get("client_id")
-        if client_id is not None and not is_client_id(client_id):
-            raise ApiError(400, "invalid_client_id", _(
-                "The parameter client_id must be a token of at most %d letters, digits, '-' or '_'.")
-                % CLIENT_ID_MAX_LENGTH)
-        check_rate("upload", session.id, post_ip=request.httprequest.remote_addr)
-        name = str_param(data, "name", FILE_NAME_MAX_LENGTH * 4)
+        try:
+            session = visitor_session(data, open_only=True)
+            client_id = data.get("client_id")
+            if client_id is not None and not is_client_id(client_id):
+                raise ApiError(400, "invalid_client_id", _(
+                    "The parameter client_id must be a token of at most %d letters, digits, '-' or '_'.")
+                    % CLIENT_ID_MAX_LENGTH)
+            check_rate("upload", session.id, post_ip=request.httprequest.remote_addr)
+            name = str_param(data, "name", FILE_NAME_MAX_LENGTH * 4)
+        except ApiError:
+            # refused before the file was read (unknown token, ended conversation, too fast): the file
+            # is read and dropped, so that the browser still sending it reads this answer
+            drain_body()
+            raise
         content = read_upload_file()
         if not content:
             raise ApiError(400, "file_empty", _("This file is empty."))
