@@ -5,3 +5,4 @@ from . import livechat_page_visit
 from . import after_chat
 from . import website_dashboard
 from . import livechat_typing
+from . import files

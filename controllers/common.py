@@ -14,11 +14,18 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.http import Response, request
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
+from ..models.livechat_input import file_max_bytes
 from ..models.mail_message import CLIENT_ID_INDEX
 
 _logger = logging.getLogger(__name__)
 
 MAX_BODY_BYTES = 64 * 1024
+# A file's upload: one line of JSON (the token, the file's name, the client id), then the file's bytes.
+UPLOAD_HEADER_MAX_BYTES = 4096
+# A refused body shorter than this is read (and dropped) before the answer, so that a browser still
+# sending it reads the 413 rather than a reset connection; a longer one is answered at once.
+DRAIN_MAX_BYTES = 32 * 1024 * 1024
+READ_CHUNK_BYTES = 64 * 1024
 INT_MAX_DIGITS = 20
 JSON_HEADERS = [("Content-Type", "application/json; charset=utf-8"), ("Cache-Control", "no-store")]
 # The routes a third-party page calls: anyone may call them, cookies are never used.
@@ -94,6 +101,92 @@ def read_at_most(stream, size):
     return b"".join(chunks)
 
 
+def read_stream(size):
+    """Up to ``size`` bytes of the request's body; a body that stops arriving (408) or that arrives
+    cut (400) gets an answer that says so."""
+    try:
+        return read_at_most(request.httprequest.stream, size)
+    except (OSError, ClientDisconnected) as error:
+        # a prefork worker's socket times out on a client that stops sending (werkzeug's stream
+        # reports it as a disconnection, the timeout as its context): the client's fault, said so
+        if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
+            raise ApiError(408, "request_timeout", _("The request did not arrive in time: please try again."))
+        raise ApiError(400, "request_incomplete", _("The request arrived incomplete: please try again."))
+
+
+def drain_body():
+    """Read and drop what is left of the request's body, up to DRAIN_MAX_BYTES: the client then
+    reads the answer instead of a connection reset while it sends. Returns whether all was read."""
+    length = request.httprequest.content_length
+    if length is not None and length > DRAIN_MAX_BYTES:
+        return False
+    stream, read = request.httprequest.stream, 0
+    try:
+        while read <= DRAIN_MAX_BYTES:
+            chunk = stream.read(READ_CHUNK_BYTES)
+            if not chunk:
+                return True
+            read += len(chunk)
+    except (OSError, ClientDisconnected):
+        return False  # the client is gone: nobody reads the answer
+    return False
+
+
+def body_too_large(code, message):
+    """The 413 of a body that is not read to its end (the rest is dropped, or the connection closed)."""
+    drained = drain_body()
+    return ApiError(413, code, message, headers=[] if drained else [("Connection", "close")])
+
+
+def read_upload_body():
+    """The JSON object of an upload's first line (``read_upload_file`` reads the file after it).
+
+    Refused (413) before anything is read when the Content-Length is over the largest file allowed.
+    """
+    httprequest = request.httprequest
+    max_bytes = file_max_bytes(request.env)
+    if (httprequest.content_length or 0) > max_bytes + UPLOAD_HEADER_MAX_BYTES:
+        raise body_too_large("file_too_large", request.env["livechat.session"]._file_too_large_text())
+    cached = httprequest.environ.get("livechat.upload")
+    if cached is None:
+        head = read_stream(UPLOAD_HEADER_MAX_BYTES)
+        line, newline, rest = head.partition(b"\n")
+        if not newline:
+            raise ApiError(400, "invalid_upload", _(
+                "An upload starts with one line of JSON (the token and the file's name), then the file."))
+        cached = httprequest.environ["livechat.upload"] = {"header": line, "rest": rest, "file": None}
+    try:
+        data = json.loads(cached["header"].decode("utf-8")) if cached["header"].strip() else {}
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        raise ApiError(400, "invalid_json", _("The request body is not valid JSON."))
+    if not isinstance(data, dict):
+        raise ApiError(400, "invalid_json", _("The request body must be a JSON object."))
+    if not storable_text(data):
+        raise ApiError(400, "invalid_text", _("The request contains characters that cannot be stored."))
+    return data
+
+
+def read_upload_file():
+    """The file's bytes of an upload (after ``read_upload_body``): 413 when they are more than the
+    largest file allowed, found out from the Content-Length before they are read, and never reading
+    more than one byte over it (a chunked body has no Content-Length)."""
+    httprequest = request.httprequest
+    cached = httprequest.environ["livechat.upload"]
+    if cached["file"] is None:
+        max_bytes = file_max_bytes(request.env)
+        header_bytes = len(cached["header"]) + 1
+        if httprequest.content_length is not None and httprequest.content_length - header_bytes > max_bytes:
+            raise body_too_large("file_too_large", request.env["livechat.session"]._file_too_large_text())
+        content = cached["rest"]
+        if len(content) <= max_bytes:
+            content += read_stream(max_bytes + 1 - len(content))
+        if len(content) > max_bytes:
+            raise body_too_large("file_too_large", request.env["livechat.session"]._file_too_large_text())
+        # kept: Odoo replays the request after a concurrency error, and the stream is read once
+        cached["file"] = content
+    return cached["file"]
+
+
 def read_json_body():
     """The JSON object of the request body (sent as text/plain or application/json).
 
@@ -104,14 +197,7 @@ def read_json_body():
         raise ApiError(413, "request_too_large", _("The request is too large."))
     raw = httprequest.environ.get("livechat.body")
     if raw is None:
-        try:
-            raw = read_at_most(httprequest.stream, MAX_BODY_BYTES + 1)
-        except (OSError, ClientDisconnected) as error:
-            # a prefork worker's socket times out on a client that stops sending (werkzeug's stream
-            # reports it as a disconnection, the timeout as its context): the client's fault, said so
-            if isinstance(error, TimeoutError) or isinstance(error.__context__, TimeoutError):
-                raise ApiError(408, "request_timeout", _("The request did not arrive in time: please try again."))
-            raise ApiError(400, "request_incomplete", _("The request arrived incomplete: please try again."))
+        raw = read_stream(MAX_BODY_BYTES + 1)
         # kept: Odoo replays the request after a concurrency error, and the stream is read once
         httprequest.environ["livechat.body"] = raw
     if len(raw) > MAX_BODY_BYTES:
@@ -147,11 +233,12 @@ def storable_text(value):
     return True
 
 
-def answer(handler, self, *args, **kwargs):
-    """One try of a ``json_api`` route: its answer, or its error as a JSON answer (rolled back)."""
+def answer(handler, reader, self, *args, **kwargs):
+    """One try of a ``json_api`` route: its answer, or its error as a JSON answer (rolled back).
+    ``reader``: what reads the request's JSON object (``read_json_body``, ``read_upload_body``)."""
     try:
         request.context = dict(request.context, lang=visitor_lang())
-        data = read_json_body()
+        data = reader()
         if data.get("lang"):
             request.context = dict(request.context, lang=visitor_lang(data["lang"]))
         return handler(self, data, *args, **kwargs)
@@ -179,10 +266,11 @@ def answer(handler, self, *args, **kwargs):
         return error_response(500, "server_error", _("Something went wrong on our side; please try again."))
 
 
-def json_api(handler):
+def json_api(handler, reader=read_json_body):
     """Route decorator: JSON object in as ``data``, JSON out; errors become JSON with their HTTP status.
 
-    Nothing half-done is kept: on any error the transaction is rolled back.
+    Nothing half-done is kept: on any error the transaction is rolled back. ``reader``: what reads
+    the JSON object (the body; an upload's first line, see ``upload_api``).
     """
     @functools.wraps(handler)
     def wrapper(self, *args, **kwargs):
@@ -193,7 +281,7 @@ def json_api(handler):
                                   _("This address answers POST requests with a JSON object as body."),
                                   [("Allow", "POST, OPTIONS")])
         try:
-            return answer(handler, self, *args, **kwargs)
+            return answer(handler, reader, self, *args, **kwargs)
         except IntegrityError:
             # a request with the same client id stored the message and committed first: this one is its
             # resend, answered in a new transaction, which sees that message (Odoo 11 replays a request
@@ -201,12 +289,19 @@ def json_api(handler):
             request.env.cr.rollback()
             request.env.clear()
         try:
-            return answer(handler, self, *args, **kwargs)
+            return answer(handler, reader, self, *args, **kwargs)
         except IntegrityError:
             _logger.exception("Live chat API error on %s", request.httprequest.path)
             request.env.cr.rollback()
             return error_response(500, "server_error", _("Something went wrong on our side; please try again."))
     return wrapper
+
+
+def upload_api(handler):
+    """Route decorator of an upload: ``json_api`` whose JSON object is the body's first line; the
+    handler reads the file after it with ``read_upload_file`` (once it has checked the token and the
+    rate)."""
+    return json_api(handler, reader=read_upload_body)
 
 
 def concurrent_resend(error):

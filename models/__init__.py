@@ -31,3 +31,4 @@ from . import livechat_channel_support_page
 from . import ir_translation
 from . import livechat_session_typing
 from . import mail_channel_typing
+from . import livechat_session_files

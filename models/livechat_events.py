@@ -9,8 +9,10 @@ the payload left out when there is none. Build them with ``bus_event`` only:
 ``message``
     A message of the conversation (the visitor's, an operator's, the bot's, a notice), as
     ``livechat.session._message_payload`` builds it: ``id``, ``author_name``, ``body`` (plain
-    text), ``date`` (ISO, UTC), ``is_visitor``, ``kind`` ("comment" or "notification"), and
-    ``is_bot`` / ``author_avatar`` for the bot. The HTTP answer of the visitor's own post
+    text), ``date`` (ISO, UTC), ``is_visitor``, ``kind`` ("comment" or "notification"),
+    ``attachments`` (its files: ``id``, ``name``, ``mimetype``, ``size``, ``url`` — the address the
+    widget reads it from, with its access token —, ``image``: a raster image to preview; see
+    ``livechat_session_files.py``), and ``is_bot`` / ``author_avatar`` for the bot. The HTTP answer of the visitor's own post
     carries the same payload: the widget shows it once, by id.
 ``closed``
     The conversation ended (the visitor left, the operator left, nobody wrote for long): no payload;
@@ -32,8 +34,8 @@ the payload left out when there is none. Build them with ``bus_event`` only:
     The operator read the conversation up to a message (Odoo's ``channel_seen``):
     ``{"message_id": id}``; the widget shows "Seen" under the visitor's last message up to it.
 
-Room is left, with the same shape, for ``attachment`` (a file in the conversation); the widget
-ignores kinds it does not know.
+Room is left, with the same shape, for ``attachment``; files travel with their message
+(``attachments``). The widget ignores kinds it does not know.
 
 The operator's side is Odoo's web client, on his partner's bus channel: Odoo's own message
 notifications, plus ``livechat_session_update``, ``livechat_unpinned`` and

@@ -9,7 +9,9 @@ URLs. The cleaning is called by name by the code that stores the input (``livech
 ``_open_for_visitor`` and ``_post_visitor_message``, ``livechat.offline.message``'s
 ``_create_from_visitor``): it does not depend on how they are called.
 """
+import io
 import re
+import zipfile
 from urllib.parse import urlsplit
 
 from odoo.tools import single_email_re
@@ -32,6 +34,11 @@ CLIENT_ID_MAX_LENGTH = 64          # the id the widget gives a message, reused b
 TYPING_INTERVAL_SECONDS = 3
 TYPING_IDLE_SECONDS = 5
 TYPING_EXPIRE_SECONDS = 8
+
+# --- files (bytes) -----------------------------------------------------------------------------
+FILE_MAX_BYTES = 10 * 1024 * 1024  # a file a visitor sends (rejected above: HTTP 413)
+FILE_MAX_BYTES_PARAM = "livechat.file_max_bytes"  # the system parameter that changes it (0: no file)
+FILE_NAME_MAX_LENGTH = 100         # a file's name, as stored and shown (cut, its extension kept)
 
 # The caps the widget applies to what the visitor types (the server checks them again).
 WIDGET_LIMITS = {
@@ -132,3 +139,166 @@ def clean_offline(values):
     }
     return {name: (cleaners[name](value) or None) if name in cleaners and value else value
             for name, value in values.items()}
+
+
+# --- files ------------------------------------------------------------------------------------
+# What a visitor may send, recognised by its content (magic bytes), never by its name nor by the
+# type the browser declares: (kind, mimetype, extensions; the first is added to a name without one
+# of them). Raster images of these four types are the only files a browser is shown inline
+# (``SAFE_IMAGE_TYPES``); every other file is served as a download.
+FILE_TYPES = (
+    ("png", "image/png", ("png",)),
+    ("jpeg", "image/jpeg", ("jpg", "jpeg", "jpe")),
+    ("gif", "image/gif", ("gif",)),
+    ("webp", "image/webp", ("webp",)),
+    ("pdf", "application/pdf", ("pdf",)),
+    ("text", "text/plain", ("txt", "text", "log", "csv", "md")),
+    ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ("docx",)),
+    ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ("xlsx",)),
+    ("pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", ("pptx",)),
+    ("odt", "application/vnd.oasis.opendocument.text", ("odt",)),
+    ("ods", "application/vnd.oasis.opendocument.spreadsheet", ("ods",)),
+    ("odp", "application/vnd.oasis.opendocument.presentation", ("odp",)),
+    ("doc", "application/msword", ("doc",)),
+    ("xls", "application/vnd.ms-excel", ("xls",)),
+    ("ppt", "application/vnd.ms-powerpoint", ("ppt",)),
+    ("zip", "application/zip", ("zip",)),
+)
+FILE_TYPE = {kind: (mimetype, extensions) for kind, mimetype, extensions in FILE_TYPES}
+SAFE_IMAGE_TYPES = ("image/png", "image/jpeg", "image/gif", "image/webp")
+# The types a browser may declare for the accepted files (the widget's own pre-check and its file
+# picker; the server decides by content): the accepted ones and their usual aliases.
+DECLARED_FILE_TYPES = tuple(mimetype for _kind, mimetype, _ext in FILE_TYPES) + (
+    "image/jpg", "image/pjpeg", "text/csv", "text/markdown", "text/x-log", "application/x-zip-compressed",
+    "application/x-zip", "application/vnd.ms-office",
+)
+FILE_EXTENSIONS = tuple(ext for _kind, _mimetype, extensions in FILE_TYPES for ext in extensions)
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of the older office formats
+OLE2_KINDS = {"doc": "doc", "dot": "doc", "xls": "xls", "xlt": "xls", "ppt": "ppt", "pps": "ppt"}
+ODF_KINDS = {"application/vnd.oasis.opendocument.text": "odt",
+             "application/vnd.oasis.opendocument.spreadsheet": "ods",
+             "application/vnd.oasis.opendocument.presentation": "odp"}
+OOXML_KINDS = (("word/", "docx"), ("xl/", "xlsx"), ("ppt/", "pptx"))
+# office documents whose macros run when opened: refused (a zip member OOXML uses for them)
+MACRO_MEMBERS = re.compile(r"(^|/)vbaProject\.bin$", re.I)
+# text that a browser would read as markup (HTML, SVG, XML): what starts with "<", after a BOM and blanks
+MARKUP_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*<")
+# control characters no text file holds (a text's tabs, line breaks and form feeds stay)
+TEXT_FILE_UNSAFE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f]")
+FILE_HEAD_BYTES = 16  # enough of a file's start to tell a safe image by its magic bytes
+NAME_UNSAFE = re.compile(r'[\\/:*?"<>|]')
+
+
+def file_max_bytes(env):
+    """The largest file a visitor may send, in bytes: the system parameter FILE_MAX_BYTES_PARAM (0
+    turns files off), else FILE_MAX_BYTES."""
+    value = env["ir.config_parameter"].sudo().get_param(FILE_MAX_BYTES_PARAM, FILE_MAX_BYTES)
+    try:
+        return max(int(value), 0)
+    except (TypeError, ValueError):
+        return FILE_MAX_BYTES
+
+
+def file_limits(env):
+    """The file limits the widget receives in ``init`` (with WIDGET_LIMITS): the largest size, in
+    bytes, and the types a browser may declare for an accepted file (with their extensions)."""
+    return {
+        "file_size": file_max_bytes(env),
+        "file_types": list(DECLARED_FILE_TYPES),
+        "file_extensions": list(FILE_EXTENSIONS),
+    }
+
+
+def image_kind(head):
+    """'png', 'jpeg', 'gif' or 'webp' when ``head`` (a file's first bytes) starts one, else None."""
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "jpeg"
+    if head.startswith((b"GIF87a", b"GIF89a")):
+        return "gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "webp"
+    return None
+
+
+def _zip_kind(content):
+    """The kind of a zip archive: an OOXML or ODF office document, a plain zip; None when it cannot
+    be read or holds macros."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = archive.namelist()
+            if any(MACRO_MEMBERS.search(name) for name in names):
+                return None
+            if "mimetype" in names and archive.getinfo("mimetype").file_size < 100:
+                kind = ODF_KINDS.get(archive.read("mimetype").decode("ascii", "replace").strip())
+                if kind:
+                    return kind
+            if "[Content_Types].xml" in names:
+                for prefix, kind in OOXML_KINDS:
+                    if any(name.startswith(prefix) for name in names):
+                        return kind
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, RuntimeError, NotImplementedError):
+        return None
+    return "zip"
+
+
+def _is_plain_text(content):
+    """UTF-8 text without NUL nor control characters (tabs and line breaks apart), that a browser
+    would not read as markup."""
+    if MARKUP_START.match(content[:1024]):
+        return False
+    try:
+        text = content.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not TEXT_FILE_UNSAFE.search(text)
+
+
+def file_kind(content, name=""):
+    """The kind (a key of FILE_TYPE) of the file ``content`` (bytes), decided by what it holds, or
+    None when it is none of them (HTML, SVG, scripts, programs... whatever its name says).
+
+    ``name`` only tells the older office formats apart (a .doc, .xls or .ppt: one container, OLE2);
+    it never makes a file acceptable.
+    """
+    if not content:
+        return None
+    head = content[:FILE_HEAD_BYTES]
+    kind = image_kind(head)
+    if kind:
+        return kind
+    if head.startswith(b"%PDF-"):
+        return "pdf"
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return _zip_kind(content)
+    if head.startswith(OLE2_MAGIC):
+        extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+        return OLE2_KINDS.get(extension, "doc")
+    if _is_plain_text(content):
+        return "text"
+    return None
+
+
+def clean_file_name(name, kind):
+    """A file's name as stored and shown: one line, no folder, no character a file system refuses,
+    at most FILE_NAME_MAX_LENGTH characters, and ending with an extension of its ``kind`` (added
+    when the name has another one: an HTML file's name never ends in .html)."""
+    mimetype, extensions = FILE_TYPE[kind]
+    name = clean_line(name).replace("\\", "/").rsplit("/", 1)[-1]
+    name = NAME_UNSAFE.sub("_", name).strip(" .") or "file"
+    stem, dot, extension = name.rpartition(".")
+    if not dot or extension.lower() not in extensions:
+        stem, extension = name, extensions[0]
+    stem = stem[:FILE_NAME_MAX_LENGTH - len(extension) - 1].rstrip(" .") or "file"
+    return "%s.%s" % (stem, extension)
+
+
+def format_size(size):
+    """A size in bytes as people read it: '830 B', '12.5 kB', '10 MB' (units of 1,024)."""
+    for unit in ("B", "kB", "MB"):
+        if size < 1024 or unit == "MB":
+            text = ("%.1f" % size).rstrip("0").rstrip(".") if unit != "B" else str(int(size))
+            return "%s %s" % (text, unit)
+        size /= 1024.0
+    return ""

@@ -58,6 +58,8 @@ RATE_LIMITS = collections.OrderedDict([
     ("typing", RateLimit("livechat.rate_limit_typing", 60, WINDOW_SECONDS, "session")),
     ("typing_operator", RateLimit("livechat.rate_limit_typing_operator", 60, WINDOW_SECONDS, "session")),
     ("seen", RateLimit("livechat.rate_limit_seen", 60, WINDOW_SECONDS, "session")),
+    ("upload", RateLimit("livechat.rate_limit_upload", 10, WINDOW_SECONDS, "session")),
+    ("file", RateLimit("livechat.rate_limit_file", 300, WINDOW_SECONDS, "address")),
 ])
 
 

@@ -27,7 +27,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import plaintext2html
 
 from .livechat_events import CLOSED, bus_event
-from .livechat_input import WIDGET_LIMITS, clean_text, clean_visitor, is_client_id, is_web_url
+from .livechat_input import WIDGET_LIMITS, clean_text, clean_visitor, file_limits, is_client_id, is_web_url
 
 HISTORY_LIMIT = 200
 ABANDONED_AFTER = timedelta(hours=24)
@@ -198,7 +198,7 @@ class LivechatSession(models.Model):
             "chatbot_any_time": None if rule.chatbot_only_if_no_operator else card,
             "chatbot_if_no_operator": card if rule.chatbot_only_if_no_operator else None,
             "offline_form": channel._offline_form_info(),
-            "limits": dict(WIDGET_LIMITS),
+            "limits": dict(WIDGET_LIMITS, **file_limits(self.env)),
             "sound": channel.unread_sound,
             "lang": lang,
             "colors": {
@@ -241,6 +241,7 @@ class LivechatSession(models.Model):
         texts.update(self._rating_widget_texts())
         texts.update(self._transcript_widget_texts())
         texts.update(self._typing_widget_texts())
+        texts.update(self._files_widget_texts())
         return texts
 
     # ------------------------------------------------------------------
@@ -402,9 +403,10 @@ class LivechatSession(models.Model):
     # Messages
     # ------------------------------------------------------------------
     @api.model
-    def _payload(self, message_id, date, text, author, email_from, message_type, welcome=False):
-        """The compact, plain-text form of a message that the visitor's widget shows (livechat_events).
-        ``welcome``: the channel's welcome message (``_post_welcome``), flagged for the widget."""
+    def _payload(self, message_id, date, text, author, email_from, message_type, attachments=None, welcome=False):
+        """The compact, plain-text form of a message that the visitor's widget shows (livechat_events),
+        with its ``attachments`` (ir.attachment, ``_attachments_payload``). ``welcome``: the channel's
+        welcome message (``_post_welcome``), flagged for the widget."""
         if author:
             user = author.user_ids[:1]
             author_name = user._livechat_display_name() if user else author.name
@@ -417,6 +419,7 @@ class LivechatSession(models.Model):
             "date": utc_iso(date),
             "is_visitor": not author,
             "kind": "notification" if message_type == "notification" else "comment",
+            "attachments": self._attachments_payload(attachments),
         }
         if welcome:
             payload["welcome"] = True
@@ -427,7 +430,8 @@ class LivechatSession(models.Model):
     def _message_payload(self, message):
         """The payload of a stored mail.message (history, and posts from Odoo's web client)."""
         return self._payload(message.id, message.date, html_to_text(message.body), message.author_id,
-                             message.email_from, message.message_type, welcome=message.livechat_welcome)
+                             message.email_from, message.message_type, message.sudo().attachment_ids,
+                             welcome=message.livechat_welcome)
 
     def _history(self, after_id=0, limit=HISTORY_LIMIT):
         """Messages of the conversation (oldest first), only those after ``after_id`` if given."""
@@ -444,7 +448,7 @@ class LivechatSession(models.Model):
         messages = self.env["mail.message"].sudo().search(domain, order="id desc", limit=limit)
         return [self._message_payload(message) for message in reversed(messages)]
 
-    def _post(self, text, author=None, kind="visitor", client_id=None):
+    def _post(self, text, author=None, kind="visitor", client_id=None, attachment_ids=None):
         """Post ``text`` (plain text) in the conversation; returns the payload the widget shows.
 
         The one way to write in a conversation from the server. ``kind``: 'visitor' (no author:
@@ -454,7 +458,8 @@ class LivechatSession(models.Model):
         message, by the session's operator: ``_post_welcome``). The message is stored once
         (escaped HTML); the payload is built from ``text`` and sent, as is, to the visitor's widget.
         ``client_id``: the id the visitor's widget gave the message (``_post_visitor_message``),
-        stored with it, unique in the conversation.
+        stored with it, unique in the conversation. ``attachment_ids``: files of the conversation
+        (ir.attachment ids) the message carries (``_post_visitor_file``).
         """
         self.ensure_one()
         if kind not in POST_KINDS:
@@ -481,8 +486,12 @@ class LivechatSession(models.Model):
             values["livechat_client_id"] = client_id
         if kind == "welcome":
             values["livechat_welcome"] = True
+        attachments = self.env["ir.attachment"].sudo().browse(attachment_ids or [])
+        if attachments:
+            values["attachment_ids"] = [(6, 0, attachments.ids)]
         message = conversation._livechat_create_message(values)
-        payload = self._payload(message.id, date, text, author, email_from, message_type, welcome=kind == "welcome")
+        payload = self._payload(message.id, date, text, author, email_from, message_type, attachments,
+                                welcome=kind == "welcome")
         conversation._livechat_notify(message, payload=payload, sessions=session, values=values)
         return payload
 

@@ -105,8 +105,12 @@ class LivechatSession(models.Model):
         for model, ids in documents:
             if not ids:
                 continue
-            # transcript e-mails (mail.mail) go with their mail.message
-            self.env["mail.message"].sudo().search([("model", "=", model), ("res_id", "in", ids)]).unlink()
+            # transcript e-mails (mail.mail) go with their mail.message; the files of the messages
+            # (the visitor's, the operators') with them, wherever they were attached
+            messages = self.env["mail.message"].sudo().search([("model", "=", model), ("res_id", "in", ids)])
+            files = messages.mapped("attachment_ids")
+            messages.unlink()
+            files.exists().unlink()
             self.env["ir.attachment"].sudo().search([("res_model", "=", model), ("res_id", "in", ids)]).unlink()
         self.env.cr.execute("DELETE FROM bus_bus WHERE channel IN %s", (tuple(bus_channels),))
         count = len(sessions)

@@ -4,7 +4,7 @@ from markupsafe import Markup, escape
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from .livechat_input import EMAIL_MAX_LENGTH, is_email
+from .livechat_input import EMAIL_MAX_LENGTH, format_size, is_email
 
 MESSAGE_STYLE = "margin:0 0 12px 0;padding:8px 12px;border-radius:6px;background:%s;"
 VISITOR_BACKGROUND = "#F1F1F1"
@@ -51,8 +51,14 @@ class LivechatSession(models.Model):
         if not messages:
             return Markup("<p>%s</p>") % _("No message in this conversation.")
         parts = []
+        base_url = (self.env["ir.config_parameter"].sudo().get_param("web.base.url") or "").rstrip("/")
         for message in messages:
             body = Markup("<br/>").join(escape(line) for line in message["body"].split("\n"))
+            files = [Markup('<a href="%s">%s</a> (%s)')
+                     % (base_url + item["url"], item["name"], format_size(item["size"]))
+                     for item in message.get("attachments") or ()]
+            if files:
+                body = Markup("<br/>").join(([body] if message["body"] else []) + files)
             date = self._format_message_date(message["date"]) if message["date"] else ""
             if message["kind"] == "notification":
                 parts.append(Markup('<p class="o_livechat_notice" style="%s">%s <small>%s</small></p>')

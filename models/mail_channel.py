@@ -60,8 +60,8 @@ class MailChannel(models.Model):
     @api.model
     def _livechat_message_format(self, message_id, values):
         """What mail's ``message_format`` gives for a message just created from ``values``
-        (``_livechat_message_values``): no recipient, attachment, tracking, star nor notification yet.
-        The test suite checks that both agree."""
+        (``_livechat_message_values``, with the ``attachment_ids`` of the visitor's files when it has
+        some): no recipient, tracking, star nor notification yet. The test suite checks that both agree."""
         subtype_id, subtype_name, internal, description = self._livechat_comment_subtype()
         author = self.env["res.partner"].sudo().browse(values["author_id"] or [])
         return {
@@ -84,12 +84,25 @@ class MailChannel(models.Model):
             # mail's expression for a message without e-mail notifications
             "customer_email_status": "sent",
             "customer_email_data": [],
-            "attachment_ids": [],
+            "attachment_ids": self._livechat_attachments_format(values.get("attachment_ids")),
             "tracking_value_ids": [],
             "is_note": internal,
             "subtype_description": description,
             "module_icon": modules.module.get_module_icon(self.env[values["model"]]._original_module),
         }
+
+    @api.model
+    def _livechat_attachments_format(self, commands):
+        """The ``attachment_ids`` of mail's ``message_format`` for a message created with the
+        commands ``commands`` (``[(6, 0, ids)]``, or none)."""
+        ids = [attachment_id for command in commands or () if command[0] == 6 for attachment_id in command[2]]
+        if not ids:
+            return []
+        attachments = self.env["ir.attachment"].sudo().browse(ids).read(["id", "datas_fname", "name", "mimetype"])
+        by_id = {attachment["id"]: attachment for attachment in attachments}
+        return [{"id": attachment_id, "filename": by_id[attachment_id]["datas_fname"],
+                 "name": by_id[attachment_id]["name"], "mimetype": by_id[attachment_id]["mimetype"]}
+                for attachment_id in sorted(ids, reverse=True) if attachment_id in by_id]  # attachments' order
 
     @api.multi
     @api.returns("self", lambda value: value.id)

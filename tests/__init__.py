@@ -29,3 +29,4 @@ from . import test_security_data_protection
 from . import test_patches
 from . import test_rate_limit_table
 from . import test_typing
+from . import test_files

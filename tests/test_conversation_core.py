@@ -174,7 +174,7 @@ class TestInputCaps(VisitorMixin, common.TransactionCase):
 
     def test_the_widget_receives_every_cap(self):
         data = self.Session._widget_init(self.channel, "/")
-        self.assertEqual(data["limits"], inp.WIDGET_LIMITS)
+        self.assertEqual(data["limits"], dict(inp.WIDGET_LIMITS, **inp.file_limits(self.env)))
         self.assertEqual(data["limits"]["message"], inp.MESSAGE_MAX_LENGTH)
         self.assertNotIn("max_length", data, "one spelling of the cap: limits.message")
 

@@ -14,6 +14,7 @@ import {View} from "./view.js";
 import {afterChatPanel} from "./after_chat.js";
 import {offlineFormPanel, offlineOnly} from "./offline.js";
 import {Liveliness} from "./typing.js";
+import {FileSender, attachmentList} from "./files.js";
 
 const STORE = "odoo-livechat";
 
@@ -121,6 +122,7 @@ export class LivechatWidget {
                 input: (text) => this.live.input(text),
             },
         });
+        this.files = new FileSender(this);
         this.view.setWindowVisible(this.windowOpen);
     }
 
@@ -393,7 +395,11 @@ export class LivechatWidget {
                 this.session.operatorAnswered = true;  // the transcript is offered then only (as the server rules)
             }
         }
-        this.view.addMessage(message, placed ? placed.before : null);
+        const item = this.view.addMessage(message, placed ? placed.before : null);
+        const files = attachmentList(message.attachments, this.server, this.texts);
+        if (files) {
+            item.append(files);
+        }
         if (placed) {
             this.live.message(message, fresh);
         }

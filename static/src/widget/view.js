@@ -253,6 +253,9 @@ export class View {
     setEnabled(enabled) {
         this.input.disabled = !enabled;
         this.sendButton.disabled = !enabled;
+        if (this.attachButton) {
+            this.attachButton.disabled = !enabled;
+        }
     }
 
     focusInput() {
