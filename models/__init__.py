@@ -27,3 +27,8 @@ from . import livechat_session_transcript
 from . import livechat_offline_message
 from . import livechat_channel_offline
 from . import livechat_canned_response
+from . import livechat_session_tag
+from . import livechat_session_note
+from . import livechat_session_workspace
+from . import livechat_channel_workspace
+from . import mail_channel_workspace

@@ -27,6 +27,8 @@ RATING_COMMENT_MAX_LENGTH = 2000   # the comment of a rating (cut)
 CHATBOT_ANSWER_MAX_LENGTH = 1000   # an answer typed to the chatbot, as recorded (cut)
 QUOTE_MAX_LENGTH = 100             # the visitor's input quoted back in an error message (cut)
 CLIENT_ID_MAX_LENGTH = 64          # the id the widget gives a message, reused by its resends (rejected above)
+NOTE_MAX_LENGTH = 4000             # an operator's internal note on a conversation (rejected above)
+TAG_NAME_MAX_LENGTH = 40           # the name of a conversation tag (rejected above)
 
 # The caps the widget applies to what the visitor types (the server checks them again).
 WIDGET_LIMITS = {
