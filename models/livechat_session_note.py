@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 
 from .livechat_input import NOTE_MAX_LENGTH
 
@@ -21,6 +22,12 @@ class LivechatSessionNote(models.Model):
                                 default=lambda self: self.env.uid)
     date = fields.Datetime(string="Written", required=True, default=fields.Datetime.now)
     body = fields.Text(string="Note", required=True)
+
+    @api.constrains("body")
+    def _check_body(self):
+        for note in self:
+            if len(note.body or "") > NOTE_MAX_LENGTH:
+                raise ValidationError(_("The note is too long: at most %d characters.") % NOTE_MAX_LENGTH)
 
     def _panel_info(self):
         """What the visitor panel shows of these notes."""

@@ -283,8 +283,8 @@ class TestWorkspaceReport(WorkspaceCase):
                          "a chat nobody wrote in is no conversation")
         measures = ["nbr_sessions", "time_to_answer", "rating_satisfaction"]
         domain = [("session_id", "in", ids)]
-        by_hour = {g["hour_of_day"]: g for g in self.Report.read_group(domain, measures + ["hour_of_day"],
-                                                                         ["hour_of_day"])}
+        groups = self.Report.read_group(domain, measures + ["hour_of_day"], ["hour_of_day"])
+        by_hour = {g["hour_of_day"]: g for g in groups}
         self.assertEqual(set(by_hour), {13, 23})
         self.assertEqual(by_hour[13]["nbr_sessions"], 2)
         self.assertAlmostEqual(by_hour[13]["time_to_answer"], 90)
