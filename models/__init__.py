@@ -32,3 +32,8 @@ from . import ir_translation
 from . import livechat_session_typing
 from . import mail_channel_typing
 from . import livechat_session_files
+from . import livechat_session_tag
+from . import livechat_session_note
+from . import livechat_session_workspace
+from . import livechat_channel_workspace
+from . import mail_channel_workspace

@@ -127,9 +127,18 @@ class LivechatChannel(models.Model):
 
     @api.depends("session_ids")
     def _compute_session_count(self):
-        data = self.env["livechat.session"].sudo().read_group(
-            [("channel_id", "in", self.ids)], ["channel_id"], ["channel_id"])
-        counts = {row["channel_id"][0]: row["channel_id_count"] for row in data}
+        """Conversations in which someone wrote: not the chats that opened by themselves and stayed silent."""
+        counts = {}
+        ids = tuple(channel_id for channel_id in self.ids if isinstance(channel_id, int))
+        if ids:
+            self.env.cr.execute("""
+                SELECT s.channel_id, count(*) FROM livechat_session s
+                 WHERE s.channel_id IN %s AND s.mail_channel_id IS NOT NULL
+                   AND EXISTS (SELECT 1 FROM mail_message m WHERE m.model = 'mail.channel'
+                                  AND m.res_id = s.mail_channel_id AND m.message_type = 'comment')
+              GROUP BY s.channel_id
+            """, (ids,))
+            counts = dict(self.env.cr.fetchall())
         for channel in self:
             channel.session_count = counts.get(channel.id, 0)
 

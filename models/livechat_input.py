@@ -39,6 +39,8 @@ TYPING_EXPIRE_SECONDS = 8
 FILE_MAX_BYTES = 10 * 1024 * 1024  # a file a visitor sends (rejected above: HTTP 413)
 FILE_MAX_BYTES_PARAM = "livechat.file_max_bytes"  # the system parameter that changes it (0: no file)
 FILE_NAME_MAX_LENGTH = 100         # a file's name, as stored and shown (cut, its extension kept)
+NOTE_MAX_LENGTH = 4000             # an operator's internal note on a conversation (rejected above)
+TAG_NAME_MAX_LENGTH = 40           # the name of a conversation tag (rejected above)
 
 # The caps the widget applies to what the visitor types (the server checks them again).
 WIDGET_LIMITS = {

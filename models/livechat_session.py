@@ -398,6 +398,7 @@ class LivechatSession(models.Model):
         }
         partner = self.operator_id.partner_id
         self.env["bus.bus"]._livechat_sendmany([((self.env.cr.dbname, "res.partner", partner.id), info)])
+        self._notify_ongoing()
 
     # ------------------------------------------------------------------
     # Messages
@@ -512,6 +513,7 @@ class LivechatSession(models.Model):
             return replay
         self._start_conversation()
         payload = self._post(text, kind="visitor", client_id=client_id)
+        self._status_on_visitor_message()
         if self.chatbot_state == "running" and self.chatbot_step_id:
             self._chatbot_receive_text(text)
         elif self.chatbot_state == "done":
@@ -558,6 +560,9 @@ class LivechatSession(models.Model):
                     session._post(session._operator_left_text(), session.operator_id.partner_id, kind="system")
             session.write({"state": "closed", "end_date": fields.Datetime.now()})
             session._send_event(CLOSED, session._chatbot_closed_info() if by == "chatbot" else None)
+        sessions._update_outcome()
+        if sessions:
+            sessions._notify_ongoing()
         if by != "operator":
             sessions._notify_operator_update()
         return True

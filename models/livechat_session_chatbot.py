@@ -126,6 +126,7 @@ class LivechatSession(models.Model):
             if step.step_type == "forward_operator":
                 if self._chatbot_forward():
                     break
+                self.no_one_available = True  # the outcome (livechat_session_workspace)
                 self._chatbot_say(_("Sorry, no operator is available right now."))
             step = script._next_step(step, self._chatbot_chosen_answers())
         else:

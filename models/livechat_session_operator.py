@@ -3,6 +3,14 @@ from odoo import _, fields, models
 from .livechat_session_page import MAX_PAGES_PER_SESSION
 
 
+def _by_lang(users):
+    """``users`` grouped by their language (what they read is built once per language)."""
+    groups = {}
+    for user in users:
+        groups.setdefault(user.lang, []).append(user)
+    return groups
+
+
 class LivechatSession(models.Model):
     """The operator's side of a session: who the visitor is, where he goes, and leaving."""
 
@@ -27,18 +35,25 @@ class LivechatSession(models.Model):
             "end_date": session.end_date or False,
             "state": session.state,
             "visitor_seen_message_id": session.visitor_seen_message_id,
+            # status, notes, tags and the visitor panel (livechat_session_workspace.py)
+            "workspace": session._workspace_info(),
         }
 
     def _notify_operator_update(self):
-        """Refresh, in the operator's web client, what he sees about these sessions' visitors."""
+        """Refresh, in the web client of the conversation's operators (its operator and those who joined
+        it), what they see about these sessions' visitors."""
         notifications = []
         for session in self.sudo().filtered(lambda session: session.operator_id and session.mail_channel_id):
-            operator = session.operator_id
-            notifications.append([(self.env.cr.dbname, "res.partner", operator.partner_id.id), {
-                "type": "livechat_session_update",
-                "channel_id": session.mail_channel_id.id,
-                "livechat": session.with_context(lang=operator.lang)._operator_info(),
-            }])
+            members = session.mail_channel_id.channel_partner_ids.mapped("user_ids").filtered(
+                lambda user: not user.share) | session.operator_id
+            for lang, users in _by_lang(members).items():
+                info = session.with_context(lang=lang)._operator_info()
+                for user in users:
+                    notifications.append([(self.env.cr.dbname, "res.partner", user.partner_id.id), {
+                        "type": "livechat_session_update",
+                        "channel_id": session.mail_channel_id.id,
+                        "livechat": info,
+                    }])
         if notifications:
             self.env["bus.bus"]._livechat_sendmany(notifications)
 

@@ -1,1 +1,2 @@
 from . import livechat_session_report
+from . import livechat_session_tag_report

@@ -1,10 +1,21 @@
 from odoo import fields, models, tools
 
 from ..models.livechat_session_rating import RATING_SELECTION
+from ..models.livechat_session_workspace import OUTCOME_SELECTION, STATUS_SELECTION
+
+WEEKDAY_SELECTION = [
+    ("1", "Monday"), ("2", "Tuesday"), ("3", "Wednesday"), ("4", "Thursday"), ("5", "Friday"),
+    ("6", "Saturday"), ("7", "Sunday"),
+]
 
 
 class LivechatSessionReport(models.Model):
-    """Statistics per session, for pivot and graph reports by channel, operator, country and date."""
+    """Statistics per conversation, for pivot and graph reports by channel, operator, country, language,
+    date, hour of the day, weekday and outcome.
+
+    Only conversations in which someone wrote (the visitor, an operator or the bot) are rows: a chat
+    window that opened by itself and stayed silent is no conversation. Hours and weekdays are those of
+    the operator's time zone (UTC when he has none), when the visitors' day is lived."""
 
     _name = "livechat.session.report"
     _description = "Live Chat Session Statistics"
@@ -19,6 +30,13 @@ class LivechatSessionReport(models.Model):
     start_date = fields.Datetime(string="Started", readonly=True)
     state = fields.Selection([("open", "In Progress"), ("closed", "Closed")], string="Status", readonly=True)
     rating = fields.Selection(RATING_SELECTION, string="Rating", readonly=True)
+    hour_of_day = fields.Integer(string="Hour of Day", readonly=True, group_operator=False,
+                                 help="Hour the conversation started, in the operator's time zone.")
+    weekday = fields.Selection(WEEKDAY_SELECTION, string="Weekday", readonly=True,
+                               help="Day of the week the conversation started, in the operator's time zone.")
+    visitor_lang = fields.Char(string="Visitor Language", readonly=True)
+    outcome = fields.Selection(OUTCOME_SELECTION, string="Outcome", readonly=True)
+    conversation_status = fields.Selection(STATUS_SELECTION, string="Conversation Status", readonly=True)
     nbr_sessions = fields.Integer(string="Sessions", readonly=True)
     nbr_rated = fields.Integer(string="Rated Sessions", readonly=True)
     nbr_happy = fields.Integer(string="Happy Ratings", readonly=True)
@@ -38,6 +56,8 @@ class LivechatSessionReport(models.Model):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute("""
             CREATE VIEW livechat_session_report AS (
+                -- the time zones PostgreSQL knows (a partner's may be one it does not)
+                WITH zones AS (SELECT name FROM pg_timezone_names)
                 SELECT s.id AS id,
                        s.id AS session_id,
                        s.channel_id,
@@ -46,6 +66,11 @@ class LivechatSessionReport(models.Model):
                        s.start_date,
                        s.state,
                        s.rating,
+                       EXTRACT(HOUR FROM local.start)::int AS hour_of_day,
+                       EXTRACT(ISODOW FROM local.start)::int::varchar AS weekday,
+                       s.visitor_lang,
+                       s.outcome,
+                       s.conversation_status,
                        1 AS nbr_sessions,
                        CASE WHEN s.rating IS NULL THEN 0 ELSE 1 END AS nbr_rated,
                        CASE WHEN s.rating = 'happy' THEN 1 ELSE 0 END AS nbr_happy,
@@ -58,6 +83,11 @@ class LivechatSessionReport(models.Model):
                            / 60.0 AS duration
                   FROM livechat_session s
              LEFT JOIN res_users operator ON operator.id = s.operator_id
+             LEFT JOIN res_partner operator_partner ON operator_partner.id = operator.partner_id
+             LEFT JOIN zones ON zones.name = operator_partner.tz
+             LEFT JOIN LATERAL (
+                       SELECT (s.start_date AT TIME ZONE 'UTC') AT TIME ZONE COALESCE(zones.name, 'UTC') AS start
+                   ) local ON TRUE
              LEFT JOIN LATERAL (
                        SELECT count(*) FILTER (WHERE m.message_type = 'comment'
                                                  AND m.livechat_welcome IS NOT TRUE) AS message_count,
@@ -77,5 +107,6 @@ class LivechatSessionReport(models.Model):
                           AND m.livechat_welcome IS NOT TRUE
                           AND m.date >= stats.first_visitor_message
                    ) answer ON TRUE
+                 WHERE s.mail_channel_id IS NOT NULL AND stats.message_count > 0
             )
         """)

@@ -30,3 +30,4 @@ from . import test_patches
 from . import test_rate_limit_table
 from . import test_typing
 from . import test_files
+from . import test_workspace

@@ -100,13 +100,26 @@ class TestChannel(LivechatCase):
         channel = self.Channel.create({"name": "Sales"})
         other = self.Channel.create({"name": "Other"})
         Session = self.env["livechat.session"]
+
+        def conversation(channel, name, wrote=True):
+            session = Session.create({"channel_id": channel.id, "visitor_name": name})
+            session.mail_channel_id = Session._create_conversation(name)
+            if wrote:
+                session._post("Hello", kind="visitor")
+            return session
+
         for name in ("Ana", "Bob", "Cleo"):
-            Session.create({"channel_id": channel.id, "visitor_name": name})
-        Session.create({"channel_id": other.id, "visitor_name": "Dan"})
+            conversation(channel, name)
+        conversation(other, "Dan")
+        # chats that opened by themselves and in which nobody wrote are not conversations
+        Session.create({"channel_id": channel.id, "visitor_name": "Silent"})
+        conversation(channel, "Quiet", wrote=False)
         channel.invalidate_cache()
         self.assertEqual(channel.session_count, 3)
         self.assertEqual(other.session_count, 1)
         self.assertEqual(channel.sudo(self.operator).session_count, 3, "operators see the count too")
+        self.assertEqual(channel.session_count_label, "3 sessions")
+        self.assertEqual(other.session_count_label, "1 session")
 
     def test_available_operators_are_the_online_ones(self):
         away_user = self.employee

@@ -62,6 +62,8 @@ function makeVisitorInfo(raw) {
         start_date: parseDate(raw.start_date),
         end_date: parseDate(raw.end_date),
         is_closed: raw.state === 'closed',
+        // status, notes, tags, the visitor panel: livechat.workspace
+        workspace: raw.workspace || false,
     };
 }
 
