@@ -29,6 +29,8 @@ RATING_COMMENT_MAX_LENGTH = 2000   # the comment of a rating (cut)
 CHATBOT_ANSWER_MAX_LENGTH = 1000   # an answer typed to the chatbot, as recorded (cut)
 QUOTE_MAX_LENGTH = 100             # the visitor's input quoted back in an error message (cut)
 CLIENT_ID_MAX_LENGTH = 64          # the id the widget gives a message, reused by its resends (rejected above)
+NOTE_MAX_LENGTH = 4000             # an operator's internal note on a conversation (rejected above)
+TAG_NAME_MAX_LENGTH = 40           # the name of a conversation tag (rejected above)
 # typing indicators, both sides (livechat_events ``typing``): one event at most this often while typing,
 # a stop event after this many idle seconds, and the receiver forgets an indicator not renewed in time
 TYPING_INTERVAL_SECONDS = 3
@@ -39,8 +41,6 @@ TYPING_EXPIRE_SECONDS = 8
 FILE_MAX_BYTES = 10 * 1024 * 1024  # a file a visitor sends (rejected above: HTTP 413)
 FILE_MAX_BYTES_PARAM = "livechat.file_max_bytes"  # the system parameter that changes it (0: no file)
 FILE_NAME_MAX_LENGTH = 100         # a file's name, as stored and shown (cut, its extension kept)
-NOTE_MAX_LENGTH = 4000             # an operator's internal note on a conversation (rejected above)
-TAG_NAME_MAX_LENGTH = 40           # the name of a conversation tag (rejected above)
 
 # The caps the widget applies to what the visitor types (the server checks them again).
 WIDGET_LIMITS = {
