@@ -27,3 +27,6 @@ from . import livechat_session_transcript
 from . import livechat_offline_message
 from . import livechat_channel_offline
 from . import livechat_canned_response
+from . import livechat_channel_hours
+from . import livechat_session_transfer
+from . import mail_channel_transfer

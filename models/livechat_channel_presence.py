@@ -48,9 +48,12 @@ class LivechatChannel(models.Model):
         return {row[0] for row in self.env.cr.fetchall()}
 
     def _get_available_operators(self):
-        """Operators who can take a new conversation now: members, online and recently active."""
+        """Operators who can take a new conversation now: members, online and recently active, within
+        the channel's business hours (livechat_channel_hours)."""
         self.ensure_one()
         operators = self.sudo().user_ids
+        if operators and not self._hours_is_open():
+            return operators.browse()
         active_ids = self._active_user_ids(operators)
         return operators.filtered(lambda user: user.id in active_ids)
 

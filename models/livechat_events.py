@@ -16,6 +16,9 @@ the payload left out when there is none. Build them with ``bus_event`` only:
     The conversation ended (the visitor left, the operator left, nobody wrote for long). No payload.
 ``chatbot``
     What the bot now waits for (``livechat.session._chatbot_info``): the input to show, its answers.
+``operator``
+    Another operator now answers (a transfer, livechat_session_transfer): ``{"name"}``, his Online
+    Chat Name, for the window's header. The notice "Marc joined the conversation." comes as a message.
 
 Room is left, with the same shape, for ``typing`` (someone is writing), ``seen`` (the last message
 read) and ``attachment`` (a file in the conversation); the widget ignores kinds it does not know.
@@ -29,7 +32,8 @@ its chat window.
 MESSAGE = "message"
 CLOSED = "closed"
 CHATBOT = "chatbot"
-KINDS = (MESSAGE, CLOSED, CHATBOT)
+OPERATOR = "operator"
+KINDS = (MESSAGE, CLOSED, CHATBOT, OPERATOR)
 
 
 def bus_event(kind, payload=None):

@@ -35,8 +35,9 @@ ABANDONED_AFTER = timedelta(hours=24)
 UNANSWERED_OPENING_COUNTS = timedelta(minutes=10)
 SILENT_CLOSED_AFTER = timedelta(hours=1)
 BLOCK_TAGS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
-# who writes a message (``_post``): the notices of the conversation ("X left") are notifications
-POST_KINDS = ("visitor", "operator", "bot", "system")
+# who writes a message (``_post``): the notices of the conversation ("X left") are notifications; a
+# 'note' is for operators only (a transfer's note): the visitor's history and bus never carry it
+POST_KINDS = ("visitor", "operator", "bot", "system", "note")
 # who ends a conversation (``_end``)
 END_BY = ("visitor", "operator", "inactivity")
 # line breaks as plaintext2html reads them: two or more (with blanks between) make a paragraph
@@ -144,6 +145,10 @@ class LivechatSession(models.Model):
         chatbot = self._chatbot_for_rule(channel, rule, available=available)
         channel = channel.sudo()
         offline_form = channel._offline_form_info()
+        # outside business hours: the offline form and when we are back, or no button (the channel's choice)
+        hours = channel._hours_widget_info()
+        if hours and not hours["open"] and channel.hours_closed_action == "hide_button":
+            action = "hide_button"
         return {
             "channel_id": channel.id,
             "channel_name": channel.name,
@@ -151,10 +156,12 @@ class LivechatSession(models.Model):
             "country_code": country_code or None,
             "available": available,
             "action": action,
-            "show_button": action != "hide_button" and (available or bool(chatbot) or bool(offline_form)),
+            "show_button": action != "hide_button" and (available or bool(chatbot) or bool(offline_form)
+                                                         or bool(hours and not hours["open"])),
             "auto_popup_timer": rule.auto_popup_timer if action == "auto_popup" else 0,
             "chatbot": chatbot._visitor_card() if chatbot else None,
             "offline_form": offline_form,
+            "hours": hours,
             "limits": dict(WIDGET_LIMITS),
             "lang": self.env.lang or "en_US",
             "colors": {
@@ -208,13 +215,16 @@ class LivechatSession(models.Model):
         })
 
     @api.model
-    def _select_operator(self, channel, visitor_uid=None):
+    def _select_operator(self, channel, visitor_uid=None, exclude=None):
         """The operator for a new conversation on ``channel``, or an empty recordset.
 
-        Among the channel's available operators: the visitor's previous operator if he is
-        one of them, else those with the fewest open sessions, ties broken at random.
+        Among the channel's available operators (but ``exclude``, users: a transfer's operators): the
+        visitor's previous operator if he is one of them, else those with the fewest open sessions,
+        ties broken at random.
         """
         operators = channel._get_available_operators()
+        if exclude:
+            operators -= exclude
         if not operators:
             return operators
         if visitor_uid:
@@ -315,8 +325,9 @@ class LivechatSession(models.Model):
             session._notify_operator_new_conversation()
         return True
 
-    def _notify_operator_new_conversation(self):
-        """Open the conversation in the operator's Odoo chat window (bottom right).
+    def _notify_operator_new_conversation(self, operator=None):
+        """Open the conversation in the operator's Odoo chat window (bottom right) (``operator``: another
+        user who joins it, invited or given it).
 
         A short header is enough: the operator's web client does not know the conversation yet,
         so it fetches it whole (``channel_join_and_get_info``); the visitor's request stays lean.
@@ -335,7 +346,7 @@ class LivechatSession(models.Model):
             # who the visitor is, for the chat window's header (operator side, mail_channel_discuss.py)
             "livechat": self._operator_info(),
         }
-        partner = self.operator_id.partner_id
+        partner = (operator or self.operator_id).partner_id
         self.env["bus.bus"]._livechat_sendmany([((self.env.cr.dbname, "res.partner", partner.id), info)])
 
     # ------------------------------------------------------------------
@@ -375,6 +386,8 @@ class LivechatSession(models.Model):
             ("model", "=", "mail.channel"),
             ("res_id", "=", self.mail_channel_id.id),
             ("message_type", "in", ("comment", "notification")),
+            # operators' notes (a transfer's) are not the visitor's to read
+            ("subtype_id", "!=", self.env["mail.channel"]._livechat_note_subtype_id()),
         ]
         if after_id:
             domain.append(("id", ">", after_id))
@@ -387,7 +400,9 @@ class LivechatSession(models.Model):
         The one way to write in a conversation from the server. ``kind``: 'visitor' (no author:
         the message is signed with the visitor's name), 'operator' (``author`` defaults to the
         session's operator), 'bot' (defaults to the chatbot's contact), 'system' (a notice of the
-        conversation, e.g. "X left", by ``author`` or else the visitor). The message is stored once
+        conversation, e.g. "X left", by ``author`` or else the visitor), 'note' (for operators only, by
+        ``author``, else the user: a message of mail's internal subtype Note, never sent to the visitor's
+        widget nor in his history). The message is stored once
         (escaped HTML); the payload is built from ``text`` and sent, as is, to the visitor's widget.
         ``client_id``: the id the visitor's widget gave the message (``_post_visitor_message``),
         stored with it, unique in the conversation.
@@ -405,6 +420,8 @@ class LivechatSession(models.Model):
             author = author or session.operator_id.partner_id
         elif kind == "bot":
             author = author or session.chatbot_script_id.operator_partner_id
+        elif kind == "note":
+            author = author or self.env.user.partner_id
         author = author or Partner
         text = stored_text(text)
         email_from = None if author else session.visitor_name
@@ -415,6 +432,12 @@ class LivechatSession(models.Model):
             plaintext2html(text), message_type, author_id=author.id or False, email_from=email_from, date=date)
         if client_id:
             values["livechat_client_id"] = client_id
+        if kind == "note":
+            values["subtype_id"] = conversation._livechat_note_subtype_id()
+            message = conversation._livechat_create_message(values)
+            # operators get mail's own notification of a note; the visitor nothing
+            conversation._livechat_notify(message, sessions=session.browse())
+            return self._payload(message.id, date, text, author, email_from, message_type)
         message = conversation._livechat_create_message(values)
         payload = self._payload(message.id, date, text, author, email_from, message_type)
         conversation._livechat_notify(message, payload=payload, sessions=session, values=values)
