@@ -13,6 +13,7 @@ import {backoffDelay, call, retrying, sleep, visitorApi} from "./api.js";
 import {View} from "./view.js";
 import {afterChatPanel} from "./after_chat.js";
 import {offlineFormPanel, offlineOnly} from "./offline.js";
+import {backAtText} from "./hours.js";
 
 const STORE = "odoo-livechat";
 
@@ -22,6 +23,7 @@ export const SERVER_EVENTS = Object.freeze({
     message: (widget, event) => widget.addMessage(event.message),
     closed: (widget) => widget.ended(),
     chatbot: (widget, event) => widget.setChatbot(event.chatbot),
+    operator: (widget, event) => widget.operatorChanged(event.operator),
     typing: () => {},
     seen: () => {},
     attachment: () => {},
@@ -162,6 +164,20 @@ export class LivechatWidget {
         }
     }
 
+    /** Another operator answers now (a transfer): his name in the header, here and after a reload. */
+    operatorChanged(operator) {
+        if (operator && operator.name && this.session) {
+            this.session.operatorName = operator.name;
+            this.save();
+            this.setOperator(operator.name);
+        }
+    }
+
+    /** "We're back Monday at 9:00." outside the channel's business hours, else "". */
+    backAt() {
+        return backAtText(this.config.hours, this.config.lang);
+    }
+
     // ---------------------------------------------------------------- session
     async openSession() {
         this.go(STATES.OPENING);
@@ -183,7 +199,7 @@ export class LivechatWidget {
             if (!result.available) {
                 if (!this.showOfflineForm()) {
                     this.go(STATES.UNAVAILABLE);
-                    this.setNotice(result.message || this.texts.no_operator);
+                    this.setNotice(this.backAt() || result.message || this.texts.no_operator);
                 }
                 return;
             }
@@ -417,7 +433,7 @@ export class LivechatWidget {
         this.setNotice("");
         this.view.setTitle(form.title || this.config.channel_name);
         const {panel, focus} = offlineFormPanel({
-            form, caps: this.caps, errorText: this.texts.error,
+            form, caps: this.caps, errorText: this.texts.error, backAt: this.backAt(),
             send: (values) => this.api("offline/send", {
                 channel_id: this.channelId, url: location.href, visitor_uid: this.visitorUid(), ...values,
             }),
