@@ -54,10 +54,24 @@ def test_operator_transfers_to_another_operator(odoo, channel, marc, page, page_
                         fields=["operator_id", "mail_channel_id"])[0]
     assert session["operator_id"][0] == odoo.uid
 
-    # the administrator's chat window opens; he types /transfer: the transfer form opens
+    # the administrator's chat window opens; he invites Marc: "@Mar" completes the operators' names
     chat_window = operator.locator(".o_chat_window.o_livechat_window")
     chat_window.locator(".o_thread_message:has-text('40 garden chairs')").wait_for()
     composer = chat_window.locator(".o_composer_text_field")
+    composer.type("/invite")
+    operator.locator(".o_mention_proposition:has-text('invite')").wait_for()
+    composer.press("Enter")
+    composer.type(" @%s" % marc["name"][:3])
+    operator.locator(".o_mention_proposition:has-text(%s)" % json.dumps(marc["name"])).click()
+    composer.type(" can you check the stock?")
+    composer.press("Enter")
+    window.locator(".lc-msg-notification:has-text('Marc joined the conversation.')").wait_for()
+    # the note is for operators: the administrator reads it, the visitor does not
+    chat_window.locator(".o_thread_message:has-text('can you check the stock?')").wait_for()
+    assert "stock" not in window.inner_text()
+    assert window.locator(".lc-title").inner_text() != "Marc", "an invited colleague: the operator stays"
+
+    # then he types /transfer alone: the transfer form opens
     composer.type("/transfer")
     operator.locator(".o_mention_proposition:has-text('transfer')").wait_for()
     composer.press("Enter")
@@ -71,8 +85,7 @@ def test_operator_transfers_to_another_operator(odoo, channel, marc, page, page_
     dialog.locator(".modal-footer button:has-text('Confirm')").click()
     dialog.wait_for(state="detached")
 
-    # the visitor reads who joined, and the header shows him
-    window.locator(".lc-msg-notification:has-text('Marc joined the conversation.')").wait_for()
+    # the header shows Marc (who joined already: the visitor is not told twice)
     visitor_page.wait_for_function(
         "() => document.querySelector('[data-odoo-livechat]').shadowRoot"
         ".querySelector('.lc-title').textContent === 'Marc'")
@@ -81,9 +94,11 @@ def test_operator_transfers_to_another_operator(odoo, channel, marc, page, page_
     session = odoo.read("livechat.session", session["id"], ["operator_id"])
     assert session["operator_id"][0] == marc["id"]
     transfers = odoo.call("livechat.session.transfer", "search_read", [("session_id", "=", session["id"])],
-                          fields=["from_operator_id", "to_operator_id", "note"])
-    assert [(t["from_operator_id"][0], t["to_operator_id"][0], t["note"]) for t in transfers] == [
-        (odoo.uid, marc["id"], "VIP customer, wants a discount")]
+                          fields=["kind", "from_operator_id", "to_operator_id", "note"], order="id")
+    assert [(t["kind"], t["from_operator_id"][0], t["to_operator_id"][0], t["note"]) for t in transfers] == [
+        ("invite", odoo.uid, marc["id"], "can you check the stock?"),
+        ("transfer", odoo.uid, marc["id"], "VIP customer, wants a discount")]
+    assert window.locator(".lc-msg-notification:has-text('Marc joined the conversation.')").count() == 1
     # the note never reached the visitor; after a reload the header still shows Marc
     assert "discount" not in window.inner_text()
     visitor_page.reload()

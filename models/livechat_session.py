@@ -156,8 +156,8 @@ class LivechatSession(models.Model):
             "country_code": country_code or None,
             "available": available,
             "action": action,
-            "show_button": action != "hide_button" and (available or bool(chatbot) or bool(offline_form)
-                                                         or bool(hours and not hours["open"])),
+            "show_button": action != "hide_button" and (
+                available or bool(chatbot) or bool(offline_form) or bool(hours and not hours["open"])),
             "auto_popup_timer": rule.auto_popup_timer if action == "auto_popup" else 0,
             "chatbot": chatbot._visitor_card() if chatbot else None,
             "offline_form": offline_form,

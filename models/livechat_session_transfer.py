@@ -53,7 +53,8 @@ class LivechatSession(models.Model):
         session = self.sudo()
         if session.state != "open":
             raise UserError(_("This conversation has ended."))
-        members = session.mail_channel_id.channel_partner_ids if session.mail_channel_id else session.operator_id.partner_id
+        conversation = session.mail_channel_id
+        members = conversation.channel_partner_ids if conversation else session.operator_id.partner_id
         if self.env.user.partner_id not in members and self.env.user != session.operator_id \
                 and not self.env.user.has_group("livechat.group_livechat_manager"):
             raise AccessError(_("You are not a member of the conversation %s.") % session.visitor_name)
@@ -61,12 +62,15 @@ class LivechatSession(models.Model):
     @api.model
     def _check_operator_user(self, user):
         """A colleague who may answer visitors: an internal user with the Live Chat right."""
-        if not user or user.share or not user.active or not user.has_group("livechat.group_livechat_user"):
+        # has_group would check the current user: the groups of ``user`` are read
+        if not user or user.share or not user.active \
+                or self.env.ref("livechat.group_livechat_user") not in user.sudo().groups_id:
             raise UserError(_("%s is not a live chat operator.") % (user.name if user else _("Nobody")))
 
     def _join_operator(self, user):
         """``user`` becomes a member of the conversation (its whole history), his chat window opens, and
-        the visitor reads "Marc joined the conversation"."""
+        the visitor reads "Marc joined the conversation" (once: not again when an invited colleague is
+        then given the conversation)."""
         self.ensure_one()
         session = self.sudo()
         conversation = session.mail_channel_id
@@ -76,9 +80,11 @@ class LivechatSession(models.Model):
             lambda member: member.partner_id == user.partner_id)
         values = self._operator_membership(user)
         if membership:
+            # invited before: he is there already, the visitor was told
             membership.write(values)
-        else:
-            conversation.write({"channel_last_seen_partner_ids": [(0, 0, values)]})
+            session._notify_operator_new_conversation(user)
+            return
+        conversation.write({"channel_last_seen_partner_ids": [(0, 0, values)]})
         session._notify_operator_new_conversation(user)
         session._post(session._joined_text(user), user.partner_id, kind="system")
 

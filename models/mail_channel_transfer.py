@@ -1,7 +1,8 @@
 """The /transfer and /invite commands of a live chat conversation (operator side).
 
-``/transfer @Marc a note``: Marc (a mention, completed by Odoo's composer) gets the conversation;
-``/transfer Sales a note``: an available operator of the live chat channel "Sales" does;
+``/transfer @Marc a note``: Marc (a mention, completed with the operators' names) gets the conversation;
+``/transfer #Sales a note`` (completed with the live chat channels' names) or ``/transfer Sales a note``:
+an available operator of the live chat channel "Sales" does;
 ``/transfer`` or ``/invite`` alone opens the transfer form (completion of operators and channels).
 Whatever follows the operator or channel is the note, for operators only
 (``livechat.session._transfer``).
@@ -42,7 +43,7 @@ class MailChannel(models.Model):
         when it names none."""
         users = self.env["res.users"]
         channels = self.env["livechat.channel"]
-        rest = COMMAND.sub("", text or "", count=1).strip()
+        rest = COMMAND.sub("", (text or "").replace("\xa0", " "), count=1).strip()
         if partner_ids:
             partner = self.env["res.partner"].sudo().browse(partner_ids[0])
             user = partner.user_ids.filtered(lambda user: not user.share)[:1]
@@ -51,6 +52,7 @@ class MailChannel(models.Model):
                 rest = rest[len(mention):]
             return user.sudo(self.env.uid), channels, rest.strip()
         if kind == "transfer" and rest:
+            rest = rest[1:] if rest.startswith("#") else rest
             lowered = rest.lower()
             named = [channel for channel in channels.search([]) if lowered.startswith(channel.name.lower())
                      and (len(rest) == len(channel.name) or rest[len(channel.name)].isspace())]
@@ -79,3 +81,23 @@ class MailChannel(models.Model):
                 "type": "livechat_transfer_form",
                 "action": session._transfer_form_action(kind),
             })
+
+    # ------------------------------------------------------------------
+    # Completion in the composer, after /transfer and /invite (static/src/backend/transfer)
+    # ------------------------------------------------------------------
+    @api.model
+    def livechat_transfer_operator_suggestions(self, search="", limit=8):
+        """Operators whose name matches ``search``, as the composer's @ completion shows partners."""
+        group = self.env.ref("livechat.group_livechat_user")
+        users = self.env["res.users"].search([
+            ("groups_id", "in", group.ids), ("share", "=", False), ("id", "!=", self.env.uid),
+            "|", "|", ("name", "ilike", search or ""), ("livechat_username", "ilike", search or ""),
+            ("login", "ilike", search or "")], limit=limit)
+        return [{"id": user.partner_id.id, "name": user.partner_id.name, "email": user.partner_id.email or False}
+                for user in users]
+
+    @api.model
+    def livechat_transfer_channel_suggestions(self, search="", limit=8):
+        """Live chat channels whose name matches ``search``, as the composer's # completion shows channels."""
+        channels = self.env["livechat.channel"].search([("name", "ilike", search or "")], limit=limit)
+        return [{"id": channel.id, "name": channel.name, "public": "public"} for channel in channels]

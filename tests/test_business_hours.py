@@ -52,7 +52,8 @@ class TestBusinessHours(VisitorMixin, common.TransactionCase):
         self.assertEqual(info["text"], "We're back Monday at 9:00.")
         self.assertEqual(info["back_at"], "We're back {day} at {time}.")
         # the next day: "tomorrow"; the same day: "today"
-        self.assertEqual(self.channel._hours_widget_info(utc(2026, 12, 13, 12, 0))["text"], "We're back tomorrow at 9:00.")
+        self.assertEqual(self.channel._hours_widget_info(utc(2026, 12, 13, 12, 0))["text"],
+                         "We're back tomorrow at 9:00.")
         self.assertEqual(self.channel._hours_widget_info(utc(2026, 12, 14, 5, 0))["text"], "We're back today at 9:00.")
 
     def test_timezone_is_the_channels(self):
@@ -91,13 +92,14 @@ class TestBusinessHours(VisitorMixin, common.TransactionCase):
         self.assertEqual(self.channel._hours_state(friday_evening)["next_opening"], utc(2026, 12, 15, 7, 0))
         self.assertFalse(self.channel._hours_is_open(utc(2026, 12, 14, 8, 0)), "closed all Monday")
         # Tuesday: special hours 10:00-11:00 only
-        self.channel.write({"holiday_ids": [(0, 0, {"date": "2026-12-15", "closed": False, "hour_from": 10,
-                                                     "hour_to": 11})]})
+        self.channel.write({"holiday_ids": [
+            (0, 0, {"date": "2026-12-15", "closed": False, "hour_from": 10, "hour_to": 11})]})
         self.assertEqual(self.channel._hours_state(friday_evening)["next_opening"], utc(2026, 12, 15, 8, 0))
-        self.assertFalse(self.channel._hours_is_open(utc(2026, 12, 15, 10, 0)), "12:00 local: the special hours end at 11")
+        self.assertFalse(self.channel._hours_is_open(utc(2026, 12, 15, 10, 0)),
+                         "12:00 local: the special hours end at 11")
         # a holiday on Saturday, a day without hours, opens the channel
-        self.channel.write({"holiday_ids": [(0, 0, {"date": "2026-12-12", "closed": False, "hour_from": 10,
-                                                     "hour_to": 12})]})
+        self.channel.write({"holiday_ids": [
+            (0, 0, {"date": "2026-12-12", "closed": False, "hour_from": 10, "hour_to": 12})]})
         self.assertEqual(self.channel._hours_state(friday_evening)["next_opening"], utc(2026, 12, 12, 8, 0))
 
     def test_never_opening_again(self):
@@ -149,7 +151,8 @@ class TestBusinessHoursInit(VisitorMixin, common.HttpCase):
         return self._ok("/livechat/api/init", {"channel_id": self.channel.id, "url": "https://shop.example.com/"})
 
     def _open(self):
-        return self._ok("/livechat/api/session/open", {"channel_id": self.channel.id, "url": "https://shop.example.com/"})
+        return self._ok("/livechat/api/session/open",
+                        {"channel_id": self.channel.id, "url": "https://shop.example.com/"})
 
     def _close_today(self):
         today = fields.Date.context_today(self.channel.with_context(tz="UTC"))

@@ -14,7 +14,8 @@ class TestTransfer(VisitorMixin, common.TransactionCase):
         super(TestTransfer, self).setUp()
         self._setup_visitor_channel()
         self.op_marc = self._make_operator("marc_lc_transfer", "Marc Dobre", chat_name="Marc")
-        self.sales = self.env["livechat.channel"].create({"name": "Sales Desk", "user_ids": [(6, 0, [self.op_marc.id])]})
+        self.sales = self.env["livechat.channel"].create({"name": "Sales Desk",
+                                                          "user_ids": [(6, 0, [self.op_marc.id])]})
         self._set_online(self.op_anna, self.op_bob, self.op_marc)
         self.channel.write({"user_ids": [(6, 0, [self.op_anna.id])]})
         self.session = self._chat("I need a quote")
@@ -121,15 +122,22 @@ class TestTransfer(VisitorMixin, common.TransactionCase):
         self.assertEqual(self.session.operator_id, self.op_marc)
         self.assertEqual(self.session.transfer_ids.note, "the chairs")
         # to a channel by its name, then Marc transfers back
-        self.op_anna.write({})
         self.channel.write({"user_ids": [(6, 0, [self.op_anna.id])]})
         self.session.mail_channel_id.sudo(self.op_marc).execute_command(
             command="transfer", body="/transfer visitor test channel back to you", partner_ids=[])
         self.assertEqual(self.session.operator_id, self.op_anna)
         self.assertEqual(self.session.transfer_ids[0].note, "back to you")
+        # a channel completed by the composer: "#Sales Desk" (its spaces may come as no-break spaces)
+        self.session.sudo(self.op_anna)._transfer(self.op_bob)
+        self.session.mail_channel_id.sudo(self.op_bob).execute_command(
+            command="transfer", body="/transfer #Sales\xa0Desk for Marc", partner_ids=[])
+        self.assertEqual((self.session.operator_id, self.session.channel_id), (self.op_marc, self.sales))
+        self.assertEqual(self.session.transfer_ids[0].note, "for Marc")
+        self.session.sudo(self.op_marc)._transfer(self.op_anna)
         # alone: the transfer form opens in the operator's web client
         self.session.mail_channel_id.sudo(self.op_anna).execute_command(command="transfer", body="/transfer")
-        forms = [info for info in self._partner_notifications(self.op_anna) if info.get("type") == "livechat_transfer_form"]
+        forms = [info for info in self._partner_notifications(self.op_anna)
+                 if info.get("type") == "livechat_transfer_form"]
         self.assertEqual(forms[-1]["action"]["res_model"], "livechat.session.transfer.wizard")
         self.assertEqual(forms[-1]["action"]["context"]["default_session_id"], self.session.id)
 
@@ -143,7 +151,26 @@ class TestTransfer(VisitorMixin, common.TransactionCase):
         self._as(self.op_anna)._transfer(self.op_marc)
         self.session.sudo(self.op_marc)._transfer(self.op_anna)
         rows = self.env["livechat.session.transfer"].read_group(
-            [("session_id", "=", self.session.id)], ["nbr", "from_operator_id", "hour"], ["from_operator_id", "hour"], lazy=False)
+            [("session_id", "=", self.session.id)], ["nbr", "from_operator_id", "hour"], ["from_operator_id", "hour"],
+            lazy=False)
         self.assertEqual(sorted((row["from_operator_id"][0], row["nbr"]) for row in rows),
                          sorted([(self.op_anna.id, 1), (self.op_marc.id, 1)]))
         self.assertTrue(all(0 <= row["hour"] <= 23 for row in rows))
+
+    def test_completion_after_transfer(self):
+        Channel = self.env["mail.channel"].sudo(self.op_anna)
+        names = [suggestion["name"] for suggestion in Channel.livechat_transfer_operator_suggestions("mar")]
+        self.assertTrue({"Marc Dobre", "Bob Marin"} <= set(names), names)
+        names = [suggestion["name"] for suggestion in Channel.livechat_transfer_operator_suggestions("dobre")]
+        self.assertEqual(names, ["Marc Dobre"])
+        self.assertEqual(Channel.livechat_transfer_operator_suggestions("Marc")[0]["id"], self.op_marc.partner_id.id)
+        self.assertFalse(Channel.livechat_transfer_operator_suggestions("Emma"), "employees are no operators")
+        self.assertFalse(Channel.livechat_transfer_operator_suggestions("Anna"), "not oneself")
+        self.assertEqual([s["name"] for s in Channel.livechat_transfer_channel_suggestions("sales")], ["Sales Desk"])
+
+    def test_invited_then_given_the_conversation_joins_once(self):
+        self._as(self.op_anna)._invite(self.op_marc)
+        self._as(self.op_anna)._transfer(self.op_marc)
+        bodies = [message["body"] for message in self.session._history()]
+        self.assertEqual(bodies.count("Marc joined the conversation."), 1)
+        self.assertEqual(self.session.mail_channel_id.channel_partner_ids, self.op_marc.partner_id)
