@@ -134,7 +134,9 @@ class LivechatSession(models.Model):
         The rule is the channel's rule for the page and the visitor's country; a channel
         without rules shows its button everywhere, a channel whose rules all miss shows none.
         No button either when the rule hides it, or when nobody is available, no chatbot
-        applies and the channel has no offline form.
+        applies and the channel has no offline form. Outside the channel's business hours
+        (``hours``: livechat_channel_hours) nobody is available, the widget says when the channel
+        opens again, and the channel may hide its button instead.
         """
         rule = self.env["livechat.channel.rule"].match_rule(channel, url_path, country_code)
         if rule:

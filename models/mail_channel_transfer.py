@@ -87,8 +87,11 @@ class MailChannel(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def livechat_transfer_operator_suggestions(self, search="", limit=8):
-        """Operators whose name matches ``search``, as the composer's @ completion shows partners."""
+        """Operators whose name matches ``search``, as the composer's @ completion shows partners
+        (for operators only)."""
         group = self.env.ref("livechat.group_livechat_user")
+        if group not in self.env.user.groups_id:
+            return []
         users = self.env["res.users"].search([
             ("groups_id", "in", group.ids), ("share", "=", False), ("id", "!=", self.env.uid),
             "|", "|", ("name", "ilike", search or ""), ("livechat_username", "ilike", search or ""),
@@ -98,6 +101,9 @@ class MailChannel(models.Model):
 
     @api.model
     def livechat_transfer_channel_suggestions(self, search="", limit=8):
-        """Live chat channels whose name matches ``search``, as the composer's # completion shows channels."""
+        """Live chat channels whose name matches ``search``, as the composer's # completion shows channels
+        (for operators only)."""
+        if not self.env.user.has_group("livechat.group_livechat_user"):
+            return []
         channels = self.env["livechat.channel"].search([("name", "ilike", search or "")], limit=limit)
         return [{"id": channel.id, "name": channel.name, "public": "public"} for channel in channels]

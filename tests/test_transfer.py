@@ -163,10 +163,14 @@ class TestTransfer(VisitorMixin, common.TransactionCase):
         self.assertTrue({"Marc Dobre", "Bob Marin"} <= set(names), names)
         names = [suggestion["name"] for suggestion in Channel.livechat_transfer_operator_suggestions("dobre")]
         self.assertEqual(names, ["Marc Dobre"])
-        self.assertEqual(Channel.livechat_transfer_operator_suggestions("Marc")[0]["id"], self.op_marc.partner_id.id)
+        self.assertEqual(Channel.livechat_transfer_operator_suggestions("Dobre")[0]["id"], self.op_marc.partner_id.id)
         self.assertFalse(Channel.livechat_transfer_operator_suggestions("Emma"), "employees are no operators")
         self.assertFalse(Channel.livechat_transfer_operator_suggestions("Anna"), "not oneself")
-        self.assertEqual([s["name"] for s in Channel.livechat_transfer_channel_suggestions("sales")], ["Sales Desk"])
+        self.assertEqual([s["name"] for s in Channel.livechat_transfer_channel_suggestions("sales d")], ["Sales Desk"])
+        # employees who are not operators get nothing
+        outsider = self.env["mail.channel"].sudo(self.employee_user())
+        self.assertEqual(outsider.livechat_transfer_operator_suggestions("Marc"), [])
+        self.assertEqual(outsider.livechat_transfer_channel_suggestions("sales"), [])
 
     def test_invited_then_given_the_conversation_joins_once(self):
         self._as(self.op_anna)._invite(self.op_marc)
