@@ -149,8 +149,11 @@ class LivechatSession(models.Model):
         offline_form = channel._offline_form_info()
         # outside business hours: the offline form and when we are back, or no button (the channel's choice)
         hours = channel._hours_widget_info()
-        if hours and not hours["open"] and channel.hours_closed_action == "hide_button":
-            action = "hide_button"
+        if hours and not hours["open"]:
+            if channel.hours_closed_action == "hide_button":
+                action = "hide_button"
+            elif action == "auto_popup":
+                action = "display_button"  # no window opening by itself on a closed channel
         return {
             "channel_id": channel.id,
             "channel_name": channel.name,

@@ -181,6 +181,13 @@ class TestBusinessHoursInit(VisitorMixin, common.HttpCase):
         self.assertFalse(data["show_button"])
         self.assertEqual(data["action"], "hide_button")
 
+    def test_no_automatic_popup_outside_business_hours(self):
+        self._close_today()
+        self.env["livechat.channel.rule"].create({"channel_id": self.channel.id, "regex_url": "/",
+                                                  "action": "auto_popup", "auto_popup_timer": 3})
+        data = self._init()
+        self.assertEqual((data["action"], data["auto_popup_timer"], data["show_button"]), ("display_button", 0, True))
+
     def test_init_outside_business_hours_without_offline_form(self):
         self._close_today()
         data = self._init()
