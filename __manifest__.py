@@ -44,6 +44,8 @@ a framework-free widget for any website, and a direct chat link.
         "views/livechat_chatbot_views.xml",
         "security/livechat_chatbot_security.xml",
         "security/livechat_session_workspace_security.xml",
+        "wizard/livechat_session_transfer_wizard_views.xml",
+        "report/livechat_session_transfer_views.xml",
     ],
     "demo": [
         "demo/livechat_demo.xml",

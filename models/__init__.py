@@ -37,3 +37,6 @@ from . import livechat_session_note
 from . import livechat_session_workspace
 from . import livechat_channel_workspace
 from . import mail_channel_workspace
+from . import livechat_channel_hours
+from . import livechat_session_transfer
+from . import mail_channel_transfer

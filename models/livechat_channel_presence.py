@@ -48,12 +48,15 @@ class LivechatChannel(models.Model):
         return {row[0] for row in self.env.cr.fetchall()}
 
     def _get_available_operators(self):
-        """Operators who can take a new conversation now: members, online and recently active.
+        """Operators who can take a new conversation now: members, online and recently active, within
+        the channel's business hours (livechat_channel_hours).
 
         One small query (members joined to their presence), never cached: every page view asks
         (``livechat.session._widget_init``), and an operator who comes online or goes away must show
         at once."""
         self.ensure_one()
+        if not self._hours_is_open():
+            return self.env["res.users"].browse()
         self.env.cr.execute("""
             SELECT rel.user_id
               FROM livechat_channel_res_users_rel rel

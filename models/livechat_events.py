@@ -22,8 +22,10 @@ the payload left out when there is none. Build them with ``bus_event`` only:
 ``chatbot``
     What the bot now waits for (``livechat.session._chatbot_info``): the input to show, its answers.
 ``operator``
-    The operator's name changed (his Online Chat Name, ``res.users.write``): ``{"operator_name"}``;
-    the widget's header shows it at once.
+    Who answers the visitor changed: his Online Chat Name was renamed (``res.users.write``) or
+    another operator took the conversation over (a transfer, livechat_session_transfer):
+    ``{"operator_name"}``, for the window's header at once. The notice "Marc joined the
+    conversation." comes as a message.
 
 ``typing``
     The operator is writing (``livechat_session_typing``): ``{"typing": bool, "name": his Online Chat

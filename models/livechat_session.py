@@ -37,8 +37,9 @@ UNANSWERED_OPENING_COUNTS = timedelta(minutes=10)
 SILENT_CLOSED_AFTER = timedelta(hours=1)
 BLOCK_TAGS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
 # who writes a message (``_post``): the notices of the conversation ("X left") are notifications;
-# 'welcome': the channel's welcome message, stored in the operator's name when the conversation starts
-POST_KINDS = ("visitor", "operator", "bot", "system", "welcome")
+# 'welcome': the channel's welcome message, stored in the operator's name when the conversation starts;
+# a 'note' is for operators only (a transfer's note): the visitor's history and bus never carry it
+POST_KINDS = ("visitor", "operator", "bot", "system", "welcome", "note")
 # who ends a conversation (``_end``): 'chatbot' when its script ended and nobody can take over
 END_BY = ("visitor", "operator", "inactivity", "chatbot")
 # line breaks as plaintext2html reads them: two or more (with blanks between) make a paragraph
@@ -135,7 +136,9 @@ class LivechatSession(models.Model):
         The rule is the channel's rule for the page and the visitor's country; a channel
         without rules shows its button everywhere, a channel whose rules all miss shows none.
         No button either when the rule hides it, or when nobody is available, no chatbot
-        applies and the channel has no offline form.
+        applies and the channel has no offline form. Outside the channel's business hours
+        (``hours``: livechat_channel_hours) nobody is available, the widget says when the channel
+        opens again, and the channel may hide its button instead.
 
         Every page of the site calls it, so it writes nothing and reads little:
 
@@ -160,11 +163,20 @@ class LivechatSession(models.Model):
         available = bool(channel._get_available_operators())
         any_time, if_nobody = result.pop("chatbot_any_time"), result.pop("chatbot_if_no_operator")
         chatbot = any_time or (None if available else if_nobody)
+        # outside business hours: the offline form and when we are back, or no button (the channel's choice)
+        hours = channel.sudo()._hours_widget_info()
+        closed = bool(hours and not hours["open"])
+        if closed:
+            if channel.sudo().hours_closed_action == "hide_button":
+                result["action"] = "hide_button"
+            elif result["action"] == "auto_popup":
+                result.update(action="display_button", auto_popup_timer=0)  # no window opening by itself
         result.update({
             "country_code": country_code or None,
             "available": available,
+            "hours": hours,
             "show_button": result["action"] != "hide_button" and (
-                available or bool(chatbot) or bool(result["offline_form"])),
+                available or bool(chatbot) or bool(result["offline_form"]) or closed),
             "chatbot": chatbot,
         })
         return result
@@ -260,13 +272,16 @@ class LivechatSession(models.Model):
         })
 
     @api.model
-    def _select_operator(self, channel, visitor_uid=None):
+    def _select_operator(self, channel, visitor_uid=None, exclude=None):
         """The operator for a new conversation on ``channel``, or an empty recordset.
 
-        Among the channel's available operators: the visitor's previous operator if he is
-        one of them, else those with the fewest open sessions, ties broken at random.
+        Among the channel's available operators (but ``exclude``, users: a transfer's operators): the
+        visitor's previous operator if he is one of them, else those with the fewest open sessions,
+        ties broken at random.
         """
         operators = channel._get_available_operators()
+        if exclude:
+            operators -= exclude
         if not operators:
             return operators
         if visitor_uid:
@@ -376,8 +391,9 @@ class LivechatSession(models.Model):
         if welcome and welcome.strip():
             self._post(welcome, kind="welcome")
 
-    def _notify_operator_new_conversation(self):
-        """Open the conversation in the operator's Odoo chat window (bottom right).
+    def _notify_operator_new_conversation(self, operator=None):
+        """Open the conversation in the operator's Odoo chat window (bottom right) (``operator``: another
+        user who joins it, invited or given it).
 
         A short header is enough: the operator's web client does not know the conversation yet,
         so it fetches it whole (``channel_join_and_get_info``); the visitor's request stays lean.
@@ -396,7 +412,7 @@ class LivechatSession(models.Model):
             # who the visitor is, for the chat window's header (operator side, mail_channel_discuss.py)
             "livechat": self._operator_info(),
         }
-        partner = self.operator_id.partner_id
+        partner = (operator or self.operator_id).partner_id
         self.env["bus.bus"]._livechat_sendmany([((self.env.cr.dbname, "res.partner", partner.id), info)])
         self._notify_ongoing()
 
@@ -443,6 +459,8 @@ class LivechatSession(models.Model):
             ("model", "=", "mail.channel"),
             ("res_id", "=", self.mail_channel_id.id),
             ("message_type", "in", ("comment", "notification")),
+            # operators' notes (a transfer's) are not the visitor's to read
+            ("subtype_id", "!=", self.env["mail.channel"]._livechat_note_subtype_id()),
         ]
         if after_id:
             domain.append(("id", ">", after_id))
@@ -456,7 +474,9 @@ class LivechatSession(models.Model):
         the message is signed with the visitor's name), 'operator' (``author`` defaults to the
         session's operator), 'bot' (defaults to the chatbot's contact), 'system' (a notice of the
         conversation, e.g. "X left", by ``author`` or else the visitor), 'welcome' (the channel's welcome
-        message, by the session's operator: ``_post_welcome``). The message is stored once
+        message, by the session's operator: ``_post_welcome``), 'note' (for operators only, by
+        ``author``, else the user: a message of mail's internal subtype Note, never sent to the visitor's
+        widget nor in his history). The message is stored once
         (escaped HTML); the payload is built from ``text`` and sent, as is, to the visitor's widget.
         ``client_id``: the id the visitor's widget gave the message (``_post_visitor_message``),
         stored with it, unique in the conversation. ``attachment_ids``: files of the conversation
@@ -475,6 +495,8 @@ class LivechatSession(models.Model):
             author = author or session.operator_id.partner_id
         elif kind == "bot":
             author = author or session.chatbot_script_id.operator_partner_id
+        elif kind == "note":
+            author = author or self.env.user.partner_id
         author = author or Partner
         text = stored_text(text)
         email_from = None if author else session.visitor_name
@@ -487,6 +509,12 @@ class LivechatSession(models.Model):
             values["livechat_client_id"] = client_id
         if kind == "welcome":
             values["livechat_welcome"] = True
+        if kind == "note":
+            values["subtype_id"] = conversation._livechat_note_subtype_id()
+            message = conversation._livechat_create_message(values)
+            # operators get mail's own notification of a note; the visitor nothing
+            conversation._livechat_notify(message, sessions=session.browse())
+            return self._payload(message.id, date, text, author, email_from, message_type)
         attachments = self.env["ir.attachment"].sudo().browse(attachment_ids or [])
         if attachments:
             values["attachment_ids"] = [(6, 0, attachments.ids)]

@@ -41,7 +41,9 @@ class MailChannel(models.Model):
                     notifications.append([channel.uuid, dict(formatted)])
         else:
             notifications = super(MailChannel, self)._channel_message_notifications(message)
-        if livechat_channels:
+        subtype_id = values["subtype_id"] if values is not None else message.subtype_id.id
+        if livechat_channels and subtype_id != self._livechat_note_subtype_id():
+            # an operators' note (however posted) never reaches the visitor
             Session = self.env["livechat.session"].sudo()
             if sessions is None:
                 sessions = Session.search([("mail_channel_id", "in", livechat_channels.ids)])
@@ -56,6 +58,12 @@ class MailChannel(models.Model):
         """(id, name, internal, description) of mail's "Discussions" subtype, in the language of the context."""
         subtype = self.env.ref("mail.mt_comment").sudo()
         return subtype.id, subtype.display_name, subtype.internal, subtype.description
+
+    @api.model
+    @tools.ormcache()
+    def _livechat_note_subtype_id(self):
+        """The id of mail's internal subtype "Note": operators' notes in a conversation (never the visitor's)."""
+        return self.env.ref("mail.mt_note").id
 
     @api.model
     def _livechat_message_format(self, message_id, values):

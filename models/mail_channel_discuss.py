@@ -147,6 +147,11 @@ class MailChannel(models.Model):
         if self.channel_type != "livechat":
             return super(MailChannel, self)._execute_command_leave(**kwargs)
         self._livechat_check_member()
+        session = self.sudo().livechat_session_ids[:1]
+        if session.state == "open" and session.operator_id and session.operator_id != self.env.user:
+            # an invited colleague leaves alone: the conversation goes on with its operator
+            session._leave_invited(self.env.user)
+            return True
         self.sudo().livechat_session_ids._end("operator")
         self.with_context(livechat_operator_left=True).channel_pin(self.uuid, False)
         return True
@@ -184,5 +189,9 @@ class MailChannel(models.Model):
         texts = {
             "leave": _("Leave this conversation: the visitor is told and the chat ends."),
             "help": _("Show this help."),
+            "transfer": _("Transfer the conversation: /transfer @operator or /transfer channel name, then a "
+                          "note for operators only; /transfer alone opens the transfer form."),
+            "invite": _("Invite an operator into the conversation: /invite @operator, then a note for "
+                        "operators only."),
         }
         return texts.get(command["name"]) or command.get("help") or ""

@@ -31,3 +31,5 @@ from . import test_rate_limit_table
 from . import test_typing
 from . import test_files
 from . import test_workspace
+from . import test_transfer
+from . import test_business_hours

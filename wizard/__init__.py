@@ -1,1 +1,2 @@
 from . import livechat_visitor_erase
+from . import livechat_session_transfer_wizard

@@ -15,6 +15,7 @@ import {afterChatPanel} from "./after_chat.js";
 import {offlineFormPanel, offlineOnly} from "./offline.js";
 import {Liveliness} from "./typing.js";
 import {FileSender, attachmentList} from "./files.js";
+import {backAtText} from "./hours.js";
 
 const STORE = "odoo-livechat";
 
@@ -177,6 +178,12 @@ export class LivechatWidget {
         }
     }
 
+    /** Another operator answers now (a transfer): his name in the header, here and after a reload. */
+    /** "We're back Monday at 9:00." outside the channel's business hours, else "". */
+    backAt() {
+        return backAtText(this.config.hours, this.config.lang);
+    }
+
     // ---------------------------------------------------------------- session
     async openSession() {
         this.go(STATES.OPENING);
@@ -198,7 +205,7 @@ export class LivechatWidget {
             if (!result.available) {
                 if (!this.showOfflineForm()) {
                     this.go(STATES.UNAVAILABLE);
-                    this.setNotice(result.message || this.texts.no_operator);
+                    this.setNotice(this.backAt() || result.message || this.texts.no_operator);
                 }
                 return;
             }
@@ -455,7 +462,7 @@ export class LivechatWidget {
         this.view.removeRestart();
         this.view.setTitle(form.title || this.config.channel_name);
         const {panel, focus} = offlineFormPanel({
-            form, caps: this.caps, errorText: this.texts.error,
+            form, caps: this.caps, errorText: this.texts.error, backAt: this.backAt(),
             send: (values) => this.api("offline/send", {
                 channel_id: this.channelId, url: location.href, visitor_uid: this.visitorUid(), ...values,
             }),

@@ -11,8 +11,9 @@ export function offlineOnly(config) {
 }
 
 /** The form: ``{panel, focus}``. ``send(values)`` posts {name, email, message} and answers the server's
- * result; on an error everything typed stays, only what to fix is said. */
-export function offlineFormPanel({form, caps, errorText, send}) {
+ * result; on an error everything typed stays, only what to fix is said. ``backAt``: when the channel opens
+ * again ("We're back Monday at 9:00."), outside its business hours. */
+export function offlineFormPanel({form, caps, errorText, send, backAt = ""}) {
     const f = form;
     const field = (label, control) => el("label", {class: "lc-offline-field"},
         el("span", {class: "lc-after-label", text: label}), control);
@@ -35,6 +36,7 @@ export function offlineFormPanel({form, caps, errorText, send}) {
             }
         },
     }, el("p", {class: "lc-offline-text", text: f.text}),
+    backAt ? el("p", {class: "lc-offline-back", text: backAt}) : "",
     field(f.name_label, name), field(f.email_label, email), field(f.message_label, message), status, button);
     return {panel, focus: name};
 }

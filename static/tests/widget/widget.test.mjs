@@ -15,6 +15,13 @@ test("every kind of event of the bus protocol has a handler", () => {
     }
 });
 
+test("another operator answers (a transfer): his name goes to the header", () => {
+    const seen = [];
+    SERVER_EVENTS.operator({operatorChanged: (operator) => seen.push(operator)},
+        {type: "operator", operator: {name: "Marc"}});
+    assert.deepEqual(seen, [{name: "Marc"}]);
+});
+
 test("no cap is written in the widget: they all come from the server's limits", () => {
     for (const [name, source] of sources) {
         assert.doesNotMatch(source, /maxlength: *["'\d]/, name);
