@@ -48,9 +48,13 @@ class LivechatChannel(models.Model):
         return {row[0] for row in self.env.cr.fetchall()}
 
     def _get_available_operators(self):
-        """Operators who can take a new conversation now: members, online and recently active."""
+        """Operators who can take a new conversation now: members, online and recently active, and
+        whose status says so (res_users_livechat_status: Away never, Busy only when the channel
+        lets busy operators take new visitors). Their cap is checked by ``_operators_with_room``."""
         self.ensure_one()
         operators = self.sudo().user_ids
+        statuses = ("online", "busy") if self.sudo().busy_takes_new else ("online",)
+        operators = operators.filtered(lambda user: user.livechat_status in statuses)
         active_ids = self._active_user_ids(operators)
         return operators.filtered(lambda user: user.id in active_ids)
 

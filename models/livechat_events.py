@@ -16,6 +16,12 @@ the payload left out when there is none. Build them with ``bus_event`` only:
     The conversation ended (the visitor left, the operator left, nobody wrote for long). No payload.
 ``chatbot``
     What the bot now waits for (``livechat.session._chatbot_info``): the input to show, its answers.
+``queue``
+    The visitor waits in line (livechat_session_queue): ``{"state": "waiting", "position",
+    "wait_minutes", "offline"}`` when his place changes (``offline``: the channel has an offline
+    form to offer instead); ``{"state": "open", "operator_name"}`` when an operator takes him;
+    ``{"state": "timeout", "offline"}`` when he waited longer than the channel allows (the
+    ``closed`` event follows).
 
 Room is left, with the same shape, for ``typing`` (someone is writing), ``seen`` (the last message
 read) and ``attachment`` (a file in the conversation); the widget ignores kinds it does not know.
@@ -29,7 +35,8 @@ its chat window.
 MESSAGE = "message"
 CLOSED = "closed"
 CHATBOT = "chatbot"
-KINDS = (MESSAGE, CLOSED, CHATBOT)
+QUEUE = "queue"
+KINDS = (MESSAGE, CLOSED, CHATBOT, QUEUE)
 
 
 def bus_event(kind, payload=None):

@@ -10,7 +10,7 @@ const sources = readdirSync(DIR).filter((name) => name.endsWith(".js"))
     .map((name) => [name, readFileSync(new URL(name, DIR), "utf-8")]);
 
 test("every kind of event of the bus protocol has a handler", () => {
-    for (const kind of ["message", "closed", "chatbot", "typing", "seen", "attachment"]) {
+    for (const kind of ["message", "closed", "chatbot", "queue", "typing", "seen", "attachment"]) {
         assert.equal(typeof SERVER_EVENTS[kind], "function", kind);
     }
 });
