@@ -43,6 +43,7 @@ a framework-free widget for any website, and a direct chat link.
         "views/livechat_canned_response_views.xml",
         "views/livechat_chatbot_views.xml",
         "security/livechat_chatbot_security.xml",
+        "views/livechat_channel_queue_views.xml",
     ],
     "demo": [
         "demo/livechat_demo.xml",
@@ -52,6 +53,7 @@ a framework-free widget for any website, and a direct chat link.
     "qweb": [
         "static/src/backend/xml/livechat_backend.xml",
         "static/src/backend/discuss/livechat_discuss.xml",
+        "static/src/backend/xml/livechat_operator_status.xml",
     ],
     "images": ["static/description/icon.png"],
     "application": True,

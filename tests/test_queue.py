@@ -205,3 +205,30 @@ class TestOperatorStatus(QueueCase):
     def test_status_is_shown_to_the_operator(self):
         self.assertEqual(self.env["res.users"].sudo(self.active_op).livechat_get_status(),
                          {"status": "online", "is_operator": True})
+
+
+class TestQueueReport(QueueCase):
+    """The report: wait in line to the first answer, visitors who left the line, per operator and hour."""
+
+    def test_wait_and_leavers_per_operator_and_hour(self):
+        current = self.open("Ann")
+        ben, cid = self.open("Ben"), self.open("Cid")
+        cid._end("visitor")
+        current._end("visitor")
+        queued = fields.Datetime.from_string(ben.queue_date)
+        ben._post_visitor_message("Hello?")
+        answer = ben.mail_channel_id.sudo(self.active_op).message_post(
+            body="Hi!", message_type="comment", subtype="mail.mt_comment")
+        answer.sudo().write({"date": fields.Datetime.to_string(queued + timedelta(seconds=150))})
+        Report = self.env["livechat.session.report"]
+        Report.invalidate_cache()
+        ben_row = Report.search([("session_id", "=", ben.id)])
+        cid_row = Report.search([("session_id", "=", cid.id)])
+        self.assertEqual((ben_row.nbr_queued, ben_row.nbr_left_queue, ben_row.operator_id), (1, 0, self.active_op))
+        self.assertAlmostEqual(ben_row.queue_wait, 150, delta=1)
+        self.assertEqual((cid_row.nbr_queued, cid_row.nbr_left_queue, cid_row.queue_outcome), (1, 1, "left"))
+        self.assertEqual(ben_row.start_hour, fields.Datetime.from_string(ben.start_date).hour)
+        groups = Report.read_group([("session_id", "in", (ben | cid).ids)],
+                                   ["start_hour", "nbr_left_queue", "nbr_queued"], ["start_hour"])
+        self.assertEqual(sum(group["nbr_left_queue"] for group in groups), 1)
+        self.assertEqual(sum(group["nbr_queued"] for group in groups), 2)
