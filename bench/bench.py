@@ -17,7 +17,7 @@ from clients import Operator, ScenarioError, Waiters
 from page_weight import measure_page
 from playwright.async_api import Error as PlaywrightError
 from report import Target, fmt_bytes, fmt_seconds, other_work, table, verdict
-from scenarios import Bench, with_deadline
+from scenarios import Bench, queue_burst, with_deadline
 from servers import ODOO_PYTHON, CpuMeter, OdooServer, ServerError
 from versus import Versus
 
@@ -29,12 +29,12 @@ PAGE_URL = "http://127.0.0.1/shop"
 SIZES = {
     # for ./test: a few requests of each kind, small concurrency, well under a minute in all
     "tiny": {"open_seq": 2, "open_conc": (2, 4), "messages_seq": 2, "sessions": 2, "messages": 2,
-             "idle": 5, "button_runs": 1, "grow": 10, "deadline": 120, "overlap": True},
+             "idle": 5, "button_runs": 1, "grow": 10, "deadline": 120, "overlap": True, "queue": (6, 2)},
     # the issue's counts
     "full": {"open_seq": 20, "open_conc": (20, 50), "messages_seq": 20, "sessions": 20, "messages": 5,
-             "idle": 200, "button_runs": 10, "grow": 10, "deadline": 300, "overlap": False},
+             "idle": 200, "button_runs": 10, "grow": 10, "deadline": 300, "overlap": False, "queue": (50, 5)},
 }
-PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle")
+PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle", "queue")
 
 
 def row_keys(prefix, size):
@@ -67,6 +67,8 @@ def labels(size):
     for prefix, server_label in servers.items():
         for key, text in scenario.items():
             result["%s.%s" % (prefix, key)] = "[%s] %s" % (server_label, text)
+    visitors, cap = size["queue"]
+    result["prefork.queue_position"] = "[prefork] queue: %d at once, 2 operators x %d, place updates" % (visitors, cap)
     return result
 
 
@@ -81,6 +83,7 @@ def targets(size):
         "threaded.to_visitor_seq": [Target("p50", 0.030)],
         "threaded.to_operator_conc": [Target("p95", 0.300)],
         "threaded.to_visitor_conc": [Target("p95", 0.300)],
+        "prefork.queue_position": [Target("p95", 0.100)],
     }
     relative = {"open_seq": "p50", "open_c%d" % small: "p95", "open_c%d" % large: "p95",
                 "to_operator_seq": "p50", "to_visitor_seq": "p50",
@@ -239,10 +242,19 @@ class Run:
                     await self.step("prefork", self.measure(bench, "prefork"))
                 if "prefork-idle" in self.parts:
                     await self.step("prefork+idle", self.with_idle(bench, "prefork"))
+                if "queue" in self.parts:
+                    await self.step("prefork queue", self.queue(bench))
                 self.memory(server, "after load")
             finally:
                 await bench.stop()
                 self.log("stopping the prefork server")
+
+    async def queue(self, bench):
+        """The waiting queue: a burst of visitors for capped operators, each served in order as slots free."""
+        visitors, cap = self.size["queue"]
+        self.log("prefork: queue, %d visitors at once for operators capped at %d" % (visitors, cap))
+        self.results["prefork.queue_position"] = (await with_deadline(
+            queue_burst(bench, visitors, cap), self.size["deadline"], "the queue burst")).to_dict()
 
     async def page_weight(self, server, channel_id):
         self.log("page weight and time to button in Chromium")
@@ -273,7 +285,7 @@ class Run:
             self.versus = Versus(self, PAGE_URL)
             await self.versus.measure()
             return
-        prefork = self.parts & {"prefork", "prefork-idle"}
+        prefork = self.parts & {"prefork", "prefork-idle", "queue"}
         if prefork and self.size["overlap"]:
             # tiny size: the prefork server starts while the threaded one is measured (figures don't matter)
             self.prefork_server = self.server(self.args.prefork_db, 2).launch()
@@ -287,6 +299,7 @@ class Run:
         rows = []
         for prefix in ("threaded", "threaded+idle", "prefork", "prefork+idle", "history", "history_x10"):
             rows += row_keys(prefix, size)
+        rows.append("prefork.queue_position")
         goals = targets(size)
         load = self.extra.get("load_average", {})
         out = ["", "Live Chat benchmark, size %s (delivery: post sent -> the other side's long-poll returned it)" %

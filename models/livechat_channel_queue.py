@@ -127,11 +127,11 @@ class LivechatChannel(models.Model):
                 channel.waiting_count, channel.operator_load = 0, ""
                 continue
             sudo = channel.sudo()
-            available = sudo._get_available_operators()
+            active_ids = sudo._active_user_ids(sudo.user_ids)
             loads = sudo._operator_loads(sudo.user_ids)
             lines = []
             for user in sudo.user_ids:
-                status = statuses[user.livechat_status] if user in available else _("Offline")
+                status = statuses[user.livechat_status] if user.id in active_ids else _("Offline")
                 load = ("%d / %d" % (loads[user.id], sudo.max_conversations) if sudo.limit_conversations
                         else "%d" % loads[user.id])
                 lines.append("%s · %s · %s" % (user._livechat_display_name(), status, load))
@@ -177,22 +177,28 @@ class LivechatChannel(models.Model):
 
     def _queue_dispatch(self, notify=True):
         """Assign the waiting visitors of these channels to operators with room, first come first
-        served; expire those who waited too long; tell the others their new place in line.
+        served; expire those who waited too long, drop those who closed their page (their widget
+        stopped polling); tell the others their new place in line.
 
         Call it through ``_queue_run`` (a transaction of its own): the lock taken here is only
         safe if what is read after it is read fresh (READ COMMITTED). ``notify``: tell every
         waiting visitor his place even when nobody left the line. Returns the sessions assigned.
         """
+        # the sessions this ends (too long a wait) do not start another dispatch (``_queue_run_after_commit``)
+        self = self.with_context(livechat_queue_dispatching=True)
         Session = self.env["livechat.session"].sudo()
         assigned = Session
         for channel in self.sudo():
             self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (QUEUE_LOCK_KEY, channel.id))
             self.env["livechat.session"].invalidate_cache()
             waiting = channel._queue_waiting()
-            expired = waiting._queue_expired()
+            gone = waiting._queue_gone()
+            gone._end("visitor")
+            expired = (waiting - gone)._queue_expired()
             expired._queue_timeout()
+            expired |= gone
             moved = bool(expired)
-            for session in waiting - expired:
+            for session in (waiting - expired).filtered(lambda session: session.state == "waiting"):
                 operator = Session._select_operator(channel, session.visitor_uid)
                 if not operator:
                     break
@@ -221,7 +227,7 @@ class LivechatChannel(models.Model):
         """A slot may have freed (a conversation ended, an operator came back): dispatch the queues of
         these channels once the current transaction is committed (at once in Odoo's tests)."""
         channels = self.sudo().filtered("limit_conversations")
-        if not channels:
+        if not channels or self.env.context.get("livechat_queue_dispatching"):
             return True
         if in_tests(self.pool):
             return channels._queue_run(notify=notify)

@@ -14,6 +14,11 @@ from odoo import _, fields, models
 from .livechat_channel_queue import in_tests
 from .livechat_events import QUEUE, bus_event
 
+# a waiting visitor whose widget has not polled for this long closed his page: he leaves the line
+QUEUE_GONE_AFTER = timedelta(minutes=3)
+# how often a waiting visitor's polls record that he is still there
+QUEUE_SEEN_EVERY_SECONDS = 20
+
 QUEUE_OUTCOMES = [
     ("assigned", "Assigned"),
     ("left", "Left the Queue"),
@@ -31,10 +36,13 @@ class LivechatSession(models.Model):
     assign_date = fields.Datetime(string="Assigned", readonly=True,
                                   help="When the visitor waiting in line got his operator.")
     queue_outcome = fields.Selection(QUEUE_OUTCOMES, string="End of the Wait", readonly=True)
+    queue_seen_date = fields.Datetime(string="Last Seen in Line", readonly=True,
+                                      help="The last time the waiting visitor's widget asked for news.")
 
     def _queue_values(self):
         """What a session waiting in line records when it is created (``_open_for_visitor``)."""
-        return {"state": "waiting", "queue_date": fields.Datetime.now()}
+        now = fields.Datetime.now()
+        return {"state": "waiting", "queue_date": now, "queue_seen_date": now}
 
     def _queue_enter(self):
         """This session (new, waiting) joins its channel's line, and the line moves at once: the
@@ -100,6 +108,25 @@ class LivechatSession(models.Model):
         now = fields.Datetime.from_string(fields.Datetime.now())
         return self.filtered(lambda session: session.state == "waiting" and fields.Datetime.from_string(
             session.queue_date) < now - timedelta(minutes=session.channel_id.queue_max_wait_minutes or 1))
+
+    def _queue_seen(self):
+        """The waiting visitor's widget polls: he is still there (recorded every few seconds, committed
+        at once: the long-poll that follows holds no transaction)."""
+        self.ensure_one()
+        self.env.cr.execute("""
+            UPDATE livechat_session SET queue_seen_date = (now() AT TIME ZONE 'UTC')
+             WHERE id = %s AND state = 'waiting'
+               AND queue_seen_date < (now() AT TIME ZONE 'UTC') - interval '1 second' * %s
+        """, (self.id, QUEUE_SEEN_EVERY_SECONDS))
+        if self.env.cr.rowcount and not in_tests(self.pool):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
+
+    def _queue_gone(self):
+        """Those of these waiting sessions whose widget stopped polling: the visitor closed the page."""
+        limit = fields.Datetime.from_string(fields.Datetime.now()) - QUEUE_GONE_AFTER
+        return self.filtered(lambda session: session.state == "waiting" and session.queue_seen_date
+                             and fields.Datetime.from_string(session.queue_seen_date) < limit)
 
     def _queue_timeout(self):
         """These visitors waited too long: their widget offers the offline form, the sessions end."""

@@ -38,8 +38,9 @@ class LivechatSessionReport(models.Model):
     queue_outcome = fields.Selection(QUEUE_OUTCOMES, string="End of the Wait", readonly=True)
     nbr_queued = fields.Integer(string="Visitors in Line", readonly=True,
                                 help="Sessions whose visitor had to wait in line.")
-    nbr_left_queue = fields.Integer(string="Left the Line", readonly=True,
-                                    help="Visitors who left the line, or waited too long, before an operator took them.")
+    nbr_left_queue = fields.Integer(
+        string="Left the Line", readonly=True,
+        help="Visitors who left the line, or waited too long, before an operator took them.")
     queue_wait = fields.Float(
         string="Wait in Line to First Answer (s)", readonly=True, group_operator="avg",
         help="Seconds between the visitor's arrival in line and the operator's first answer.")

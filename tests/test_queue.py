@@ -2,10 +2,14 @@
 import json
 from datetime import datetime, timedelta
 
-from odoo import fields
+from odoo import SUPERUSER_ID, api, fields
 from odoo.addons.bus.models.bus import json_dump
+from odoo.tests import common
 
 from .test_operator_presence import PresenceCase, ago
+from .visitor_common import VisitorMixin
+
+BASE = "http://%s:%s" % (common.HOST, common.PORT)
 
 
 class QueueCase(PresenceCase):
@@ -232,3 +236,96 @@ class TestQueueReport(QueueCase):
                                    ["start_hour", "nbr_left_queue", "nbr_queued"], ["start_hour"])
         self.assertEqual(sum(group["nbr_left_queue"] for group in groups), 1)
         self.assertEqual(sum(group["nbr_queued"] for group in groups), 2)
+
+
+class TestDashboardStatus(QueueCase):
+
+    def test_card_shows_away_and_offline_operators(self):
+        self.env["res.users"].sudo(self.active_op).livechat_set_status("away")
+        self.channel.invalidate_cache()
+        lines = self.channel.operator_load.splitlines()
+        self.assertIn("Oscar Operator · Away · 0 / 1", lines)
+        self.assertIn("Gus Gone · Offline · 0 / 1", lines)
+
+
+class TestQueueGone(QueueCase):
+
+    def test_a_visitor_whose_widget_stopped_polling_leaves_the_line(self):
+        self.open("Ann")
+        ben, cid = self.open("Ben"), self.open("Cid")
+        ben._queue_seen()
+        self.env.cr.execute("UPDATE livechat_session SET queue_seen_date = %s WHERE id = %s",
+                            (fields.Datetime.to_string(datetime.utcnow() - timedelta(minutes=4)), ben.id))
+        ben.invalidate_cache()
+        self.env["livechat.channel"]._cron_queue_dispatch()
+        self.assertEqual((ben.state, ben.queue_outcome), ("closed", "left"))
+        self.assertEqual(self.position(cid), 1)
+        # a poll keeps the visitor in line
+        self.env.cr.execute("UPDATE livechat_session SET queue_seen_date = %s WHERE id = %s",
+                            (fields.Datetime.to_string(datetime.utcnow() - timedelta(minutes=2)), cid.id))
+        cid._queue_seen()
+        cid.invalidate_cache()
+        self.env["livechat.channel"]._cron_queue_dispatch()
+        self.assertEqual(cid.state, "waiting")
+
+
+class TestQueueApi(VisitorMixin, common.HttpCase):
+    """The queue over the visitor API: opening in line, writing while waiting, leaving, the poll."""
+
+    def setUp(self):
+        super(TestQueueApi, self).setUp()
+        # the server reads the registry's test cursor (see test_visitor_api)
+        self.env = api.Environment(self.registry.test_cr, SUPERUSER_ID, {})
+        self._setup_visitor_channel()
+        self._set_online(self.op_anna)
+        self.channel.write({"limit_conversations": True, "max_conversations": 1,
+                            "user_ids": [(3, self.op_bob.id)]})
+        self.env["ir.config_parameter"].sudo().set_param("livechat.rate_limit_open", "0")
+
+    def _ok(self, path, payload):
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        response = self.opener.post(BASE + path, data=json.dumps(payload).encode(), timeout=30,
+                                    headers={"Content-Type": "text/plain;charset=UTF-8"})
+        self.env.cache.invalidate()
+        self.assertEqual(response.status_code, 200, response.text)
+        return response.json()
+
+    def _open(self):
+        return self._ok("/livechat/api/session/open",
+                        {"channel_id": self.channel.id, "url": "https://shop.example.com/"})
+
+    def test_open_in_line_write_while_waiting_then_served(self):
+        first = self._open()
+        self.assertEqual((first["state"], first["operator_name"]), ("open", "Anna"))
+        second = self._open()
+        self.assertTrue(second["available"])
+        self.assertEqual(second["state"], "waiting")
+        self.assertEqual(second["queue"]["position"], 1)
+        self.assertEqual(second["operator_name"], "")
+        # he writes while waiting: accepted, shown, kept
+        posted = self._ok("/livechat/api/session/post", {"token": second["token"], "body": "Is the rake in stock?"})
+        self.assertEqual(posted["message"]["body"], "Is the rake in stock?")
+        history = self._ok("/livechat/api/session/history", {"token": second["token"]})
+        self.assertEqual(history["state"], "waiting")
+        self.assertEqual(history["queue"]["position"], 1)
+        # the first leaves: the second is served, and his poll says so
+        self._ok("/livechat/api/session/leave", {"token": first["token"]})
+        polled = self._ok("/longpolling/livechat/poll", {"token": second["token"], "last": second["cursor"]})
+        queue_events = [event["queue"] for event in polled["events"] if event["type"] == "queue"]
+        self.assertEqual(queue_events[-1], {"state": "open", "operator_name": "Anna"})
+        history = self._ok("/livechat/api/session/history", {"token": second["token"]})
+        self.assertEqual((history["state"], history["operator_name"]), ("open", "Anna"))
+        self.assertEqual([message["body"] for message in history["messages"]], ["Is the rake in stock?"])
+
+    def test_leaving_the_line_moves_the_others_up(self):
+        self._open()
+        second, third = self._open(), self._open()
+        self.assertEqual(third["queue"]["position"], 2)
+        self._ok("/livechat/api/session/leave", {"token": second["token"]})
+        polled = self._ok("/longpolling/livechat/poll", {"token": third["token"], "last": third["cursor"]})
+        self.assertEqual([event["queue"]["position"] for event in polled["events"] if event["type"] == "queue"], [1])
+        # his widget texts say where he stands, in the visitor's words
+        texts = self._ok("/livechat/api/init",
+                         {"channel_id": self.channel.id, "url": "https://shop.example.com/"})["texts"]
+        self.assertEqual(texts["queue_position"], "You are number %(position)s in line")
+        self.assertEqual(texts["queue_leave"], "Leave a message instead")
