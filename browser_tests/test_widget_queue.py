@@ -167,3 +167,19 @@ def test_the_place_in_line_in_romanian(admin, base_url, site, browser, channel_i
     finally:
         for context, _page, _window, _errors in visitors:
             context.close()
+
+
+def test_operator_status_in_the_systray(admin_page, odoo):
+    """The operator chooses Online / Busy / Away in the backend's systray; it is stored on his user."""
+    page = admin_page
+    status = page.locator(".o_livechat_operator_status")
+    try:
+        status.locator(".o_livechat_status_toggle").wait_for()
+        assert status.locator(".o_livechat_status_label").inner_text().strip() == "Online"
+        status.locator(".o_livechat_status_toggle").click()
+        status.locator(".o_livechat_status_choice[data-status=busy]").click()
+        page.wait_for_function(
+            "() => (document.querySelector('.o_livechat_status_label') || {}).textContent === 'Busy'")
+        assert odoo.read("res.users", odoo.uid, ["livechat_status"])["livechat_status"] == "busy"
+    finally:
+        odoo.call("res.users", "write", [odoo.uid], {"livechat_status": "online"})

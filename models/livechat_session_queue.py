@@ -51,7 +51,7 @@ class LivechatSession(models.Model):
         self.ensure_one()
         if not in_tests(self.pool):
             self.env.cr.commit()  # pylint: disable=invalid-commit
-        self.channel_id._queue_run(notify=False)
+        self.channel_id.with_context(livechat_queue_entering=self.id)._queue_run(notify=False)
         self.invalidate_cache()
         return self
 
@@ -95,13 +95,20 @@ class LivechatSession(models.Model):
         conversation, which the operator joins (its chat window opens); the widget gets its operator."""
         self.ensure_one()
         session = self.sudo()
-        session.write({"state": "open", "operator_id": operator.id, "assign_date": fields.Datetime.now(),
-                       "queue_outcome": "assigned"})
+        values = {"state": "open", "operator_id": operator.id, "assign_date": fields.Datetime.now(),
+                  "queue_outcome": "assigned"}
+        arriving = self.env.context.get("livechat_queue_entering") == session.id
+        if arriving:
+            # served as he arrived: he never waited in line (the reports count those who did), and the
+            # answer of his opening tells his widget
+            values.update(queue_date=False, queue_seen_date=False, queue_outcome=False)
+        session.write(values)
         if session.mail_channel_id:
             session.mail_channel_id.write({
                 "channel_last_seen_partner_ids": [(0, 0, session._operator_membership(operator))]})
             session._notify_operator_new_conversation()
-        session._send_event(QUEUE, {"state": "open", "operator_name": operator._livechat_display_name()})
+        if not arriving:
+            session._send_event(QUEUE, {"state": "open", "operator_name": operator._livechat_display_name()})
 
     def _queue_expired(self):
         """Those of these waiting sessions that waited longer than their channel allows."""

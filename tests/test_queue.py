@@ -50,6 +50,9 @@ class TestCap(QueueCase):
         self.assertFalse(third.operator_id)
         self.assertEqual(third._visitor_info()["queue"]["position"], 1)
         self.assertFalse(self.Session._select_operator(self.channel))
+        # those served as they arrived never waited in line (the reports count those who did)
+        self.assertFalse(any((first | second).mapped("queue_date")))
+        self.assertTrue(third.queue_date)
 
     def test_unlimited_channel_has_no_queue(self):
         self.channel.limit_conversations = False

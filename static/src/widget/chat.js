@@ -442,7 +442,7 @@ export class LivechatWidget {
         }
         if (queue.state === "waiting") {
             this.showQueue(queue);
-        } else if (queue.state === "open" && this.go(STATES.CHATTING)) {
+        } else if (queue.state === "open" && this.machine.is(STATES.WAITING) && this.go(STATES.CHATTING)) {
             this.removeQueue();
             this.session.waiting = false;
             this.session.operatorName = queue.operator_name;
