@@ -46,6 +46,7 @@ a framework-free widget for any website, and a direct chat link.
         "security/livechat_session_workspace_security.xml",
         "wizard/livechat_session_transfer_wizard_views.xml",
         "report/livechat_session_transfer_views.xml",
+        "views/livechat_channel_queue_views.xml",
     ],
     "demo": [
         "demo/livechat_demo.xml",
@@ -56,6 +57,7 @@ a framework-free widget for any website, and a direct chat link.
         "static/src/backend/xml/livechat_backend.xml",
         "static/src/backend/discuss/livechat_discuss.xml",
         "static/src/backend/workspace/livechat_workspace.xml",
+        "static/src/backend/xml/livechat_operator_status.xml",
     ],
     "images": ["static/description/icon.png"],
     "application": True,

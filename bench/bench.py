@@ -19,7 +19,7 @@ from page_weight import measure_page
 from playwright.async_api import Error as PlaywrightError
 from report import Target, fmt_bytes, fmt_seconds, other_work, table, verdict
 from scale import Behind, Nginx, ScalePart, two_servers
-from scenarios import Bench, typing_overhead, with_deadline
+from scenarios import Bench, queue_burst, typing_overhead, with_deadline
 from servers import ODOO_PYTHON, CpuMeter, OdooServer, ServerError
 from versus import Versus
 
@@ -32,18 +32,18 @@ SIZES = {
     # for ./test: a few requests of each kind, small concurrency, well under a minute in all
     "tiny": {"open_seq": 2, "open_conc": (2, 4), "messages_seq": 2, "sessions": 2, "messages": 2,
              "inits": 10, "idle": 5, "button_runs": 1, "grow": 10, "deadline": 120, "overlap": True,
-             "idle_steps": (20,), "idle_two": (20,), "scale_seq": 2, "scale_conc": 4},
+             "idle_steps": (20,), "idle_two": (20,), "scale_seq": 2, "scale_conc": 4, "queue": (6, 2)},
     # the issue's counts
     "full": {"open_seq": 20, "open_conc": (20, 50), "messages_seq": 20, "sessions": 20, "messages": 5,
              "inits": 500, "idle": 200, "button_runs": 10, "grow": 10, "deadline": 300, "overlap": False,
-             "idle_steps": (1000, 2500, 5000), "idle_two": (10000,), "scale_seq": 20, "scale_conc": 50},
+             "idle_steps": (1000, 2500, 5000), "idle_two": (10000,), "scale_seq": 20, "scale_conc": 50, "queue": (50, 5)},
 }
 # the scale part's rows, measured before the idle crowd and at each of its steps
 SCALE_ROWS = ("init", "open_seq", "open_conc", "to_operator_seq", "to_visitor_seq")
 IDLE_MEMORY_TARGET = 30000  # bytes of server memory per idle visitor
 OPEN_RATE_TARGET = 50  # sessions opened per second while the crowd waits
 INIT_CONCURRENCY = 4  # page views at a time: both prefork workers busy, as on a site with traffic
-PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle", "scale", "scale-two", "typing")
+PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle", "scale", "scale-two", "typing", "queue")
 
 # typing and seen (issue 16): delivery on the threaded server, quiet and with every conversation typing
 TYPING_SIZES = {
@@ -108,6 +108,8 @@ def labels(size):
     for prefix, server_label in servers.items():
         for key, text in scenario.items():
             result["%s.%s" % (prefix, key)] = "[%s] %s" % (server_label, text)
+    visitors, cap = size["queue"]
+    result["prefork.queue_position"] = "[prefork] queue: %d at once, 2 operators x %d, place updates" % (visitors, cap)
     return result
 
 
@@ -123,6 +125,7 @@ def targets(size):
         "threaded.to_visitor_seq": [Target("p50", 0.030)],
         "threaded.to_operator_conc": [Target("p95", 0.300)],
         "threaded.to_visitor_conc": [Target("p95", 0.300)],
+        "prefork.queue_position": [Target("p95", 0.100)],
     }
     relative = {"open_seq": "p50", "open_c%d" % small: "p95", "open_c%d" % large: "p95",
                 "to_operator_seq": "p50", "to_visitor_seq": "p50",
@@ -297,6 +300,8 @@ class Run:
                     await self.step("prefork", self.measure(bench, "prefork"))
                 if "prefork-idle" in self.parts:
                     await self.step("prefork+idle", self.with_idle(bench, "prefork"))
+                if "queue" in self.parts:
+                    await self.step("prefork queue", self.queue(bench))
                 self.memory(server, "after load")
             finally:
                 await bench.stop()
@@ -346,6 +351,13 @@ class Run:
             second.stop()
             first.stop()
 
+    async def queue(self, bench):
+        """The waiting queue: a burst of visitors for capped operators, each served in order as slots free."""
+        visitors, cap = self.size["queue"]
+        self.log("prefork: queue, %d visitors at once for operators capped at %d" % (visitors, cap))
+        self.results["prefork.queue_position"] = (await with_deadline(
+            queue_burst(bench, visitors, cap), self.size["deadline"], "the queue burst")).to_dict()
+
     async def page_weight(self, server, channel_id):
         self.log("page weight and time to button in Chromium")
         try:
@@ -375,7 +387,7 @@ class Run:
             self.versus = Versus(self, PAGE_URL)
             await self.versus.measure()
             return
-        prefork = self.parts & {"prefork", "prefork-idle"}
+        prefork = self.parts & {"prefork", "prefork-idle", "queue"}
         if prefork and self.size["overlap"]:
             # tiny size: the prefork server starts while the threaded one is measured (figures don't matter)
             self.prefork_server = self.server(self.args.prefork_db, 2).launch()
@@ -396,6 +408,7 @@ class Run:
         for prefix in ("threaded", "threaded+idle", "prefork", "prefork+idle", "history", "history_x10"):
             rows += row_keys(prefix, size)
         rows += typing_rows()
+        rows.append("prefork.queue_position")
         goals = dict(targets(size), **typing_targets())
         load = self.extra.get("load_average", {})
         out = ["", "Live Chat benchmark, size %s (delivery: post sent -> the other side's long-poll returned it)" %

@@ -264,6 +264,115 @@ class Bench:
         return visitors
 
 
+class QueueLog:
+    """The ``queue`` events one waiting visitor's long-poll brought (livechat_events), with their arrival
+    time; takes the place of the visitor's Waiters."""
+
+    def __init__(self):
+        self.events = []  # (perf_counter, payload)
+        self.changed = asyncio.Event()
+
+    def arrived(self, event):
+        if event.get("type") == "queue":
+            self.events.append((time.perf_counter(), event["queue"]))
+            self.changed.set()
+
+    def fail_all(self, error):
+        self.changed.set()
+
+    async def wait_for(self, since, predicate, timeout):
+        """The time of the first event after index ``since`` that ``predicate`` accepts."""
+        deadline = time.monotonic() + timeout
+        while True:
+            for stamp, payload in self.events[since:]:
+                if predicate(payload):
+                    return stamp, payload
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise ScenarioError("no queue update within %d s (got %s)" % (
+                    timeout, [payload for _stamp, payload in self.events[since:]]))
+            self.changed.clear()
+            try:
+                await asyncio.wait_for(self.changed.wait(), left)
+            except asyncio.TimeoutError:
+                pass
+
+
+async def queue_burst(bench, count, cap):
+    """The waiting queue (issue 17): ``count`` visitors arrive at once on the channel of ``bench``'s
+    operators, each capped at ``cap`` conversations. Those beyond the slots wait, at places 1..n; then,
+    one after the other, a served visitor leaves: the first in line must be assigned (never another,
+    never none), and every other waiting visitor's long-poll must bring his new place.
+
+    Returns a Measure of the delays from the leave request sent to each waiting visitor's new place (or
+    operator) arriving; its errors list whoever was lost or served out of order.
+    """
+    admin = bench.operators[0]
+    channel_id = bench.channel_id
+    fields = ["limit_conversations", "max_conversations"]
+    before = (await admin.call_kw("livechat.channel", "read", [[channel_id], fields]))[0]
+    open_limit = await admin.call_kw("ir.config_parameter", "get_param", ["livechat.rate_limit_open"])
+    # the burst comes from one address (loopback): the per-address limit of opens is lifted meanwhile
+    await admin.call_kw("ir.config_parameter", "set_param", ["livechat.rate_limit_open", str(count * 10)])
+    await admin.call_kw("livechat.channel", "write", [[channel_id], {
+        "limit_conversations": True, "max_conversations": cap}])
+    visitors, samples, errors = [], [], []
+    try:
+        for _number in range(count):
+            visitor = bench.visitor()
+            visitor.waiters = QueueLog()
+            visitors.append(visitor)
+
+        async def arrive(visitor):
+            await visitor.init()
+            return await visitor.open()
+        started = time.perf_counter()
+        answers = await asyncio.gather(*[arrive(visitor) for visitor in visitors], return_exceptions=True)
+        lost = [answer for answer in answers if isinstance(answer, BaseException)]
+        if lost:
+            raise ScenarioError("%d of %d visitors arriving at once were turned away: %s" % (
+                len(lost), count, lost[0]))
+        slots = cap * len(bench.operators)
+        served = [visitor for visitor, answer in zip(visitors, answers) if answer["state"] == "open"]
+        line = sorted(((answer["queue"]["position"], visitor) for visitor, answer in zip(visitors, answers)
+                       if answer["state"] == "waiting"), key=lambda pair: pair[0])
+        if len(served) != min(count, slots) or [place for place, _v in line] != list(range(1, count - len(served) + 1)):
+            raise ScenarioError("%d served (slots: %d), places in line %s" % (
+                len(served), slots, [place for place, _v in line]))
+        line = [visitor for _place, visitor in line]
+        for visitor in visitors:
+            bench.start_polling(visitor)
+        await asyncio.sleep(min(5.0, 0.5 + count * 0.02))  # every long-poll waiting on the server
+        while line:
+            leaving = served.pop(0)
+            marks = [len(visitor.waiters.events) for visitor in line]
+            sent_at = time.perf_counter()
+            await leaving.stop_polling()
+            expected = [lambda payload: payload.get("state") == "open"] + [
+                (lambda place: lambda payload: payload.get("state") == "waiting" and payload.get("position") == place)(
+                    place) for place in range(1, len(line))]
+            outcomes = await asyncio.gather(*[
+                visitor.waiters.wait_for(mark, predicate, DELIVERY_TIMEOUT)
+                for visitor, mark, predicate in zip(line, marks, expected)], return_exceptions=True)
+            for index, outcome in enumerate(outcomes):
+                if isinstance(outcome, BaseException):
+                    errors.append(ScenarioError("place %d: %s" % (index + 1, outcome)))
+                else:
+                    samples.append(outcome[0] - sent_at)
+            # nobody else was assigned: the others' last word is still a place in line
+            for visitor in line[1:]:
+                if any(payload.get("state") != "waiting" for _stamp, payload in visitor.waiters.events):
+                    errors.append(ScenarioError("a visitor was assigned out of order"))
+            served.append(line.pop(0))
+        wall = time.perf_counter() - started
+    finally:
+        await bench.leave(visitors)
+        await admin.call_kw("livechat.channel", "write", [[channel_id], {
+            "limit_conversations": before["limit_conversations"], "max_conversations": before["max_conversations"]}])
+        await admin.call_kw("ir.config_parameter", "set_param", ["livechat.rate_limit_open", open_limit or False])
+    return Measure(samples, wall, errors=errors)
+
+
 async def with_deadline(coroutine, seconds, what):
     """Run a scenario, bounded in time: a scenario that hangs is a failure, never an endless wait."""
     try:

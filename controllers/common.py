@@ -381,7 +381,7 @@ def visitor_session(data, open_only=False):
     session = request.env["livechat.session"]._find_by_token(data.get("token"))
     if not session:
         raise ApiError(403, "invalid_token", _("This conversation is unknown: it may have been deleted."))
-    if open_only and session.state != "open":
+    if open_only and session.state == "closed":
         raise ApiError(403, "session_closed", _("This conversation has ended."))
     return session
 

@@ -158,6 +158,8 @@ class LivechatApi(http.Controller):
         check_rate("poll_ip", self._remote_addr())
         session = visitor_session(data)
         check_rate("poll", session.id)
+        if session.state == "waiting":
+            session._queue_seen()  # still in line: a visitor who closed his page leaves it
         last = int_param(data, "last", required=False) or 0
         channel = session._bus_channel()
         if request.registry.in_test_mode():

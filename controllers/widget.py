@@ -17,7 +17,7 @@ from .common import CookielessResponse, visitor_lang
 WIDGET_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "static", "src", "widget")
 # The widget's ES modules, in dependency order (each imports only from those before it): served as one module.
 WIDGET_MODULES = ("state.js", "api.js", "format.js", "view.js", "typing.js", "files.js", "after_chat.js", "hours.js",
-                  "offline.js", "chat.js", "main.js")
+                  "offline.js", "queue.js", "chat.js", "main.js")
 WIDGET_CSS = "widget.css"
 LOADER = "loader.js"  # the script of the Widget tab, with __CHANNEL_ID__, __VERSION__ and __FALLBACK_URL__
 WIDGET_FILES = {

@@ -15,6 +15,9 @@ from . import mail_channel
 from . import mail_message
 from . import mail_channel_discuss
 from . import livechat_channel_presence
+from . import livechat_channel_queue
+from . import livechat_session_queue
+from . import res_users_livechat_status
 from . import livechat_session_page
 from . import livechat_session_operator
 from . import livechat_session_membership

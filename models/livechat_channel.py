@@ -97,6 +97,8 @@ class LivechatChannel(models.Model):
         result = super(LivechatChannel, self).write(vals)
         if "user_ids" in vals:
             self._grant_operator_access()
+            # an operator who joins brings free slots: the waiting visitors move (livechat_channel_queue)
+            self._queue_run_after_commit()
         if set(vals) - {"user_ids"}:
             self.clear_caches()  # not for operators joining or leaving: availability is never cached
         return result

@@ -49,7 +49,9 @@ class LivechatChannel(models.Model):
 
     def _get_available_operators(self):
         """Operators who can take a new conversation now: members, online and recently active, within
-        the channel's business hours (livechat_channel_hours).
+        the channel's business hours (livechat_channel_hours), and whose status says so
+        (res_users_livechat_status: Away never, Busy only when the channel lets busy operators take new
+        visitors). Their cap is checked by ``_operators_with_room``.
 
         One small query (members joined to their presence), never cached: every page view asks
         (``livechat.session._widget_init``), and an operator who comes online or goes away must show
@@ -57,16 +59,17 @@ class LivechatChannel(models.Model):
         self.ensure_one()
         if not self._hours_is_open():
             return self.env["res.users"].browse()
+        statuses = ("online", "busy") if self.sudo().busy_takes_new else ("online",)
         self.env.cr.execute("""
             SELECT rel.user_id
               FROM livechat_channel_res_users_rel rel
-              JOIN res_users users ON users.id = rel.user_id AND users.active
+              JOIN res_users users ON users.id = rel.user_id AND users.active AND users.livechat_status IN %s
               JOIN bus_presence presence ON presence.user_id = rel.user_id
              WHERE rel.channel_id = %s
                AND presence.last_poll >= (now() AT TIME ZONE 'UTC') - interval '1 second' * %s
                AND presence.last_presence >= (now() AT TIME ZONE 'UTC') - interval '1 minute' * %s
           ORDER BY rel.user_id
-        """, (self.id, DISCONNECTION_TIMER, self._operator_inactivity_minutes()))
+        """, (self.id, statuses, DISCONNECTION_TIMER, self._operator_inactivity_minutes()))
         return self.env["res.users"].sudo().browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model

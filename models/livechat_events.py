@@ -26,6 +26,12 @@ the payload left out when there is none. Build them with ``bus_event`` only:
     another operator took the conversation over (a transfer, livechat_session_transfer):
     ``{"operator_name"}``, for the window's header at once. The notice "Marc joined the
     conversation." comes as a message.
+``queue``
+    The visitor waits in line (livechat_session_queue): ``{"state": "waiting", "position",
+    "wait_minutes", "offline"}`` when his place changes (``offline``: the channel has an offline
+    form to offer instead); ``{"state": "open", "operator_name"}`` when an operator takes him;
+    ``{"state": "timeout", "offline"}`` when he waited longer than the channel allows (the
+    ``closed`` event follows).
 
 ``typing``
     The operator is writing (``livechat_session_typing``): ``{"typing": bool, "name": his Online Chat
@@ -54,7 +60,8 @@ CHATBOT = "chatbot"
 OPERATOR = "operator"
 TYPING = "typing"
 SEEN = "seen"
-KINDS = (MESSAGE, CLOSED, CHATBOT, OPERATOR, TYPING, SEEN)
+QUEUE = "queue"
+KINDS = (MESSAGE, CLOSED, CHATBOT, OPERATOR, TYPING, SEEN, QUEUE)
 
 
 def bus_event(kind, payload=None):

@@ -31,9 +31,8 @@ from .livechat_input import WIDGET_LIMITS, clean_text, clean_visitor, file_limit
 
 HISTORY_LIMIT = 200
 ABANDONED_AFTER = timedelta(hours=24)
-# an opened chat in which the visitor has not written yet: counts in its operator's load this long,
-# and is closed after SILENT_CLOSED_AFTER
-UNANSWERED_OPENING_COUNTS = timedelta(minutes=10)
+# an opened chat in which the visitor has not written yet: counts in its operator's load for a while
+# (livechat_channel_queue.RESERVED_COUNTS), and is closed after SILENT_CLOSED_AFTER
 SILENT_CLOSED_AFTER = timedelta(hours=1)
 BLOCK_TAGS = ("p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre")
 # who writes a message (``_post``): the notices of the conversation ("X left") are notifications;
@@ -98,6 +97,7 @@ class LivechatSession(models.Model):
     start_date = fields.Datetime(string="Started", default=fields.Datetime.now, required=True)
     end_date = fields.Datetime(string="Ended")
     state = fields.Selection([
+        ("waiting", "Waiting in Line"),
         ("open", "In Progress"),
         ("closed", "Closed"),
     ], default="open", required=True, index=True)
@@ -254,6 +254,7 @@ class LivechatSession(models.Model):
         texts.update(self._transcript_widget_texts())
         texts.update(self._typing_widget_texts())
         texts.update(self._files_widget_texts())
+        texts.update(self._queue_widget_texts())
         return texts
 
     # ------------------------------------------------------------------
@@ -275,13 +276,14 @@ class LivechatSession(models.Model):
     def _select_operator(self, channel, visitor_uid=None, exclude=None):
         """The operator for a new conversation on ``channel``, or an empty recordset.
 
-        Among the channel's available operators (but ``exclude``, users: a transfer's operators): the
-        visitor's previous operator if he is one of them, else those with the fewest open sessions,
-        ties broken at random.
+        Among the channel's available operators who are below its cap (livechat_channel_queue), but
+        ``exclude`` (users: a transfer's operators): the visitor's previous operator if he is one of
+        them, else those with the fewest conversations going, ties broken at random.
         """
-        operators = channel._get_available_operators()
+        operators, load = channel._operators_with_room()
         if exclude:
             operators -= exclude
+            load = {uid: count for uid, count in load.items() if uid in operators.ids}
         if not operators:
             return operators
         if visitor_uid:
@@ -292,16 +294,6 @@ class LivechatSession(models.Model):
             ], order="id desc", limit=1).operator_id
             if previous:
                 return previous
-        load = dict.fromkeys(operators.ids, 0)
-        # a session counts once its visitor wrote, or while he may still write his first message
-        self.env.cr.execute("""
-            SELECT operator_id, count(*) FROM livechat_session
-             WHERE state = 'open' AND operator_id IN %s
-               AND (mail_channel_id IS NOT NULL OR start_date > %s)
-          GROUP BY operator_id
-        """, (tuple(operators.ids), fields.Datetime.to_string(
-            fields.Datetime.from_string(fields.Datetime.now()) - UNANSWERED_OPENING_COUNTS)))
-        load.update(dict(self.env.cr.fetchall()))
         fewest = min(load.values())
         return operators.browse(random.choice([uid for uid, count in load.items() if count == fewest]))
 
@@ -321,6 +313,8 @@ class LivechatSession(models.Model):
         Otherwise an available operator is reserved for the visitor, and the conversation itself
         starts with the visitor's first message (``_start_conversation``): a chat window that
         opened by itself, or that the visitor closes without writing, never disturbs an operator.
+        On a channel that caps its operators, the visitor joins the channel's queue and is assigned
+        from there, first come first served (``_queue_enter``): he may have to wait in line.
         """
         visitor = clean_visitor({"page_url": page_url, "visitor_name": visitor_name,
                                  "visitor_uid": visitor_uid, "user_agent": user_agent})
@@ -330,10 +324,12 @@ class LivechatSession(models.Model):
             session._chatbot_run(script._next_step())
             return session
         operator = self._select_operator(channel, visitor["visitor_uid"])
-        if not operator:
+        if not operator and not channel._queue_accepts():
             return self.sudo().browse()
         name = visitor["visitor_name"] or self.with_context(lang=operator.lang)._next_visitor_name()
         values = self._visitor_session_values(channel, dict(visitor, visitor_name=name, country=country, rule=rule))
+        if channel.limit_conversations:
+            return self.sudo().create(dict(values, **self._queue_values()))._queue_enter()
         return self.sudo().create(dict(values, operator_id=operator.id))
 
     @api.model
@@ -362,8 +358,9 @@ class LivechatSession(models.Model):
 
     def _start_conversation(self):
         """The visitor writes for the first time: the conversation (a private mail.channel whose
-        member is the operator) is created, and his chat window opens (bottom right)."""
-        starting = self.sudo().filtered(lambda s: not s.mail_channel_id and s.operator_id)
+        member is the operator) is created, and his chat window opens (bottom right). A visitor
+        waiting in line writes in a conversation without operator, who joins it when assigned."""
+        starting = self.sudo().filtered(lambda s: not s.mail_channel_id and (s.operator_id or s.state == "waiting"))
         if not starting:
             return True
         # before the conversation is announced (its notification holds the bus' order lock until commit)
@@ -377,10 +374,11 @@ class LivechatSession(models.Model):
             if self.env.cr.fetchone()[0]:
                 session.invalidate_cache(["mail_channel_id"], session.ids)
                 continue
-            session.mail_channel_id = self._create_conversation(
-                session.visitor_name, members=[self._operator_membership(session.operator_id)])
-            session._post_welcome()
-            session._notify_operator_new_conversation()
+            members = [self._operator_membership(session.operator_id)] if session.operator_id else []
+            session.mail_channel_id = self._create_conversation(session.visitor_name, members=members)
+            if session.operator_id:
+                session._post_welcome()
+                session._notify_operator_new_conversation()
         return True
 
     def _post_welcome(self):
@@ -574,13 +572,15 @@ class LivechatSession(models.Model):
 
         The one way a conversation ends: the other side reads who left in the conversation, the
         visitor's widget gets ``closed``, and the operator's web client the session's new state
-        (the operator who left unpins the conversation himself).
+        (the operator who left unpins the conversation himself). A visitor waiting in line leaves
+        it; either way the channel's queue moves on (``_queue_release``).
         """
         if by not in END_BY:
             raise ValueError("unknown end of a conversation %r" % (by,))
-        sessions = self.sudo().filtered(lambda session: session.state == "open")
+        sessions = self.sudo().filtered(lambda session: session.state in ("open", "waiting"))
+        waiting = sessions.filtered(lambda session: session.state == "waiting")
         for session in sessions:
-            if session.mail_channel_id and by in ("visitor", "operator"):
+            if session.mail_channel_id and by in ("visitor", "operator") and session.state == "open":
                 if by == "visitor":
                     text = session.with_context(lang=session.operator_id.lang)._left_text()
                     session._post(text, kind="system")
@@ -593,6 +593,7 @@ class LivechatSession(models.Model):
             sessions._notify_ongoing()
         if by != "operator":
             sessions._notify_operator_update()
+        sessions._queue_release(waiting)
         return True
 
     def _left_text(self):
@@ -647,6 +648,8 @@ class LivechatSession(models.Model):
             "operator_name": self.operator_id._livechat_display_name() if self.operator_id else "",
             "state": self.state,
         }
+        if self.state == "waiting":
+            info["queue"] = self._queue_info()
         if self.chatbot_script_id:
             info["chatbot"] = self._chatbot_info()
             if not self.operator_id:

@@ -1,5 +1,6 @@
 from odoo import fields, models, tools
 
+from ..models.livechat_session_queue import QUEUE_OUTCOMES
 from ..models.livechat_session_rating import RATING_SELECTION
 from ..models.livechat_session_workspace import OUTCOME_SELECTION, STATUS_SELECTION
 
@@ -28,7 +29,8 @@ class LivechatSessionReport(models.Model):
     operator_id = fields.Many2one("res.users", string="Operator", readonly=True)
     country_id = fields.Many2one("res.country", string="Country", readonly=True)
     start_date = fields.Datetime(string="Started", readonly=True)
-    state = fields.Selection([("open", "In Progress"), ("closed", "Closed")], string="Status", readonly=True)
+    state = fields.Selection([("waiting", "Waiting in Line"), ("open", "In Progress"), ("closed", "Closed")],
+                             string="Status", readonly=True)
     rating = fields.Selection(RATING_SELECTION, string="Rating", readonly=True)
     hour_of_day = fields.Integer(string="Hour of Day", readonly=True, group_operator=False,
                                  help="Hour the conversation started, in the operator's time zone.")
@@ -48,6 +50,16 @@ class LivechatSessionReport(models.Model):
     time_to_answer = fields.Float(
         string="Time to First Answer (s)", readonly=True, group_operator="avg",
         help="Seconds between the visitor's first message and the operator's first answer.")
+    # the waiting queue (livechat_session_queue)
+    queue_outcome = fields.Selection(QUEUE_OUTCOMES, string="End of the Wait", readonly=True)
+    nbr_queued = fields.Integer(string="Visitors in Line", readonly=True,
+                                help="Sessions whose visitor had to wait in line.")
+    nbr_left_queue = fields.Integer(
+        string="Left the Line", readonly=True,
+        help="Visitors who left the line, or waited too long, before an operator took them.")
+    queue_wait = fields.Float(
+        string="Wait in Line to First Answer (s)", readonly=True, group_operator="avg",
+        help="Seconds between the visitor's arrival in line and the operator's first answer.")
     duration = fields.Float(
         string="Duration (min)", readonly=True, group_operator="avg",
         help="Minutes between the start of the conversation and its end (or its last message).")
@@ -80,7 +92,11 @@ class LivechatSessionReport(models.Model):
                        COALESCE(stats.visitor_message_count, 0) AS visitor_message_count,
                        EXTRACT(EPOCH FROM answer.first_answer - stats.first_visitor_message) AS time_to_answer,
                        EXTRACT(EPOCH FROM COALESCE(s.end_date, stats.last_message, s.start_date) - s.start_date)
-                           / 60.0 AS duration
+                           / 60.0 AS duration,
+                       s.queue_outcome,
+                       CASE WHEN s.queue_date IS NULL THEN 0 ELSE 1 END AS nbr_queued,
+                       CASE WHEN s.queue_outcome IN ('left', 'timeout') THEN 1 ELSE 0 END AS nbr_left_queue,
+                       EXTRACT(EPOCH FROM queue_answer.first_answer - s.queue_date) AS queue_wait
                   FROM livechat_session s
              LEFT JOIN res_users operator ON operator.id = s.operator_id
              LEFT JOIN res_partner operator_partner ON operator_partner.id = operator.partner_id
@@ -107,6 +123,14 @@ class LivechatSessionReport(models.Model):
                           AND m.livechat_welcome IS NOT TRUE
                           AND m.date >= stats.first_visitor_message
                    ) answer ON TRUE
-                 WHERE s.mail_channel_id IS NOT NULL AND stats.message_count > 0
+             LEFT JOIN LATERAL (
+                       SELECT min(m.date) AS first_answer
+                         FROM mail_message m
+                        WHERE s.queue_date IS NOT NULL
+                          AND m.model = 'mail.channel' AND m.res_id = s.mail_channel_id
+                          AND m.message_type = 'comment' AND m.author_id = operator.partner_id
+                          AND m.date >= s.queue_date
+                   ) queue_answer ON TRUE
+                 WHERE (s.mail_channel_id IS NOT NULL AND stats.message_count > 0) OR s.queue_date IS NOT NULL
             )
         """)

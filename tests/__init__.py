@@ -33,3 +33,4 @@ from . import test_files
 from . import test_workspace
 from . import test_transfer
 from . import test_business_hours
+from . import test_queue

@@ -16,6 +16,7 @@ import {offlineFormPanel, offlineOnly} from "./offline.js";
 import {Liveliness} from "./typing.js";
 import {FileSender, attachmentList} from "./files.js";
 import {backAtText} from "./hours.js";
+import {queuePanel} from "./queue.js";
 
 const STORE = "odoo-livechat";
 
@@ -28,6 +29,7 @@ export const SERVER_EVENTS = Object.freeze({
     operator: (widget, event) => widget.setOperator(event.operator && event.operator.operator_name),
     typing: (widget, event) => widget.live.showTyping(event.typing),
     seen: (widget, event) => widget.live.seen(event.seen && event.seen.message_id),
+    queue: (widget, event) => widget.queueChanged(event.queue),
     attachment: () => {},
 });
 
@@ -54,6 +56,7 @@ export class LivechatWidget {
         this.draft = null;  // {body, clientId}: the message whose answer did not come, back in the input
         this.autoPopup = null;
         this.live = new Liveliness(this);  // typing, seen, unread count
+        this.queue = null;  // {panel, update}: the place in line, while waiting
     }
 
     go(next) {
@@ -211,11 +214,12 @@ export class LivechatWidget {
             }
             this.session = {
                 token: result.token, operatorName: result.operator_name, visitorName: result.visitor_name,
-                cursor: result.cursor, lastId: 0, open: this.windowOpen,
+                cursor: result.cursor, lastId: 0, open: this.windowOpen, waiting: result.state === "waiting",
             };
             this.save();
-            this.go(STATES.CHATTING);
+            this.go(this.session.waiting ? STATES.WAITING : STATES.CHATTING);
             this.live.start(this.session);
+            this.showQueue(result.queue);
             this.setOperator(result.operator_name);
             this.setNotice("");
             this.view.setEnabled(true);
@@ -243,7 +247,7 @@ export class LivechatWidget {
 
     /** After a reload or on another page: the conversation of the stored session, where it was. */
     async resume() {
-        this.go(STATES.CHATTING);
+        this.go(this.session.waiting ? STATES.WAITING : STATES.CHATTING);
         this.windowOpen = Boolean(this.session.open) || this.fullPage;
         this.buildWindow();
         if (!this.windowOpen) {
@@ -286,6 +290,10 @@ export class LivechatWidget {
         this.setChatbot(result.chatbot);
         if (result.state === "closed") {
             this.ended(result.chatbot && result.chatbot.closed);
+        } else if (result.state === "waiting") {
+            this.showQueue(result.queue);
+        } else if (this.machine.is(STATES.WAITING)) {
+            this.queueChanged({state: "open", operator_name: result.operator_name});
         }
     }
 
@@ -348,7 +356,7 @@ export class LivechatWidget {
     }
 
     async send() {
-        if (!this.machine.is(STATES.CHATTING)) {
+        if (!this.machine.is(STATES.CHATTING, STATES.WAITING)) {
             return;
         }
         const body = this.view.takeInput();
@@ -451,11 +459,67 @@ export class LivechatWidget {
         }
     }
 
+    // ---------------------------------------------------------------- waiting in line
+    /** While waiting: the place in line and the estimated wait (``queue``: the server's), under the messages. */
+    showQueue(queue) {
+        if (!queue || !this.machine.is(STATES.WAITING)) {
+            return;
+        }
+        if (!this.queue) {
+            this.queue = queuePanel({texts: this.texts, onLeave: () => this.leaveQueue()});
+            this.view.list.after(this.queue.panel);
+        }
+        this.queue.update(queue);
+    }
+
+    removeQueue() {
+        if (this.queue) {
+            this.queue.panel.remove();
+            this.queue = null;
+        }
+    }
+
+    /** The ``queue`` event: a new place in line, the operator who takes the visitor, or the end of the wait. */
+    queueChanged(queue) {
+        if (!queue || !this.session) {
+            return;
+        }
+        if (queue.state === "waiting") {
+            this.showQueue(queue);
+        } else if (queue.state === "open" && this.machine.is(STATES.WAITING) && this.go(STATES.CHATTING)) {
+            this.removeQueue();
+            this.session.waiting = false;
+            this.session.operatorName = queue.operator_name;
+            this.save();
+            this.setOperator(queue.operator_name);
+        } else if (queue.state === "timeout") {
+            if (queue.offline && this.config.offline_form) {
+                if (this.teardown(STATES.OFFLINE)) {
+                    this.showOfflineForm();
+                }
+            } else if (this.teardown(STATES.UNAVAILABLE)) {
+                this.view.setEnabled(false);
+                this.setNotice(this.texts.queue_timeout);
+            }
+        }
+    }
+
+    /** "Leave a message instead": the visitor leaves the line (his place goes to the next) for the offline form. */
+    leaveQueue() {
+        const session = this.session;
+        if (!session || !this.teardown(STATES.OFFLINE)) {
+            return;
+        }
+        this.removeQueue();
+        this.api("session/leave", {token: session.token}, {keepalive: true}).catch(() => {});
+        this.showOfflineForm();
+    }
+
     // ---------------------------------------------------------------- offline form, after the chat
     /** The offline form instead of the chat; false when the channel has none. */
     showOfflineForm() {
         const form = this.config.offline_form;
-        if (!form || !this.go(STATES.OFFLINE)) {
+        if (!form || !(this.machine.is(STATES.OFFLINE) || this.go(STATES.OFFLINE))) {
             return false;
         }
         this.setNotice("");
@@ -510,6 +574,7 @@ export class LivechatWidget {
         this.needCatchUp = false;
         this.answering = false;
         this.draft = null;
+        this.removeQueue();
         if (next === STATES.IDLE) {
             this.view.removeWindow();
             this.log.clear();
@@ -519,9 +584,9 @@ export class LivechatWidget {
         return {session};
     }
 
-    /** A conversation worth rating: the visitor or the operator wrote in it. */
+    /** A conversation worth rating: the visitor or the operator wrote in it (not a wait in line). */
     ratable(session) {
-        return Boolean(session && session.lastId && this.texts.rating_question);
+        return Boolean(session && session.lastId && !session.waiting && this.texts.rating_question);
     }
 
     /** The server ended the conversation (or the visitor closed the full-page chat). ``info``: the

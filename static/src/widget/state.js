@@ -9,6 +9,7 @@ export const STATES = Object.freeze({
     BOOT: "boot",                // waiting for the server's init answer
     IDLE: "idle",                // no conversation: the button (or nothing), no window
     OPENING: "opening",          // the window is open, the session is being opened
+    WAITING: "waiting",          // every operator is busy: the visitor waits in line (he may already write)
     CHATTING: "chatting",        // a session is open: the visitor and the operator talk
     UNAVAILABLE: "unavailable",  // nobody could answer: the window says so
     OFFLINE: "offline",          // nobody can answer: the window shows the offline form
@@ -20,9 +21,10 @@ const S = STATES;
 /** Every move the widget may make; any other is refused and logged as an error (a bug, not a visitor's doing:
  * the browser tests fail on it). */
 export const TRANSITIONS = Object.freeze({
-    [S.BOOT]: [S.IDLE, S.OPENING, S.CHATTING, S.OFFLINE],
-    [S.IDLE]: [S.OPENING, S.CHATTING, S.OFFLINE],
-    [S.OPENING]: [S.CHATTING, S.UNAVAILABLE, S.OFFLINE, S.IDLE, S.ENDED],
+    [S.BOOT]: [S.IDLE, S.OPENING, S.CHATTING, S.WAITING, S.OFFLINE],
+    [S.IDLE]: [S.OPENING, S.CHATTING, S.WAITING, S.OFFLINE],
+    [S.OPENING]: [S.CHATTING, S.WAITING, S.UNAVAILABLE, S.OFFLINE, S.IDLE, S.ENDED],
+    [S.WAITING]: [S.CHATTING, S.OFFLINE, S.UNAVAILABLE, S.ENDED, S.AFTER_CHAT, S.IDLE],
     [S.CHATTING]: [S.ENDED, S.AFTER_CHAT, S.IDLE],
     [S.UNAVAILABLE]: [S.OPENING, S.IDLE, S.ENDED],
     [S.OFFLINE]: [S.IDLE, S.ENDED],

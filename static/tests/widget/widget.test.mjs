@@ -10,16 +10,16 @@ const sources = readdirSync(DIR).filter((name) => name.endsWith(".js"))
     .map((name) => [name, readFileSync(new URL(name, DIR), "utf-8")]);
 
 test("every kind of event of the bus protocol has a handler", () => {
-    for (const kind of ["message", "closed", "chatbot", "operator", "typing", "seen", "attachment"]) {
+    for (const kind of ["message", "closed", "chatbot", "operator", "typing", "seen", "queue", "attachment"]) {
         assert.equal(typeof SERVER_EVENTS[kind], "function", kind);
     }
 });
 
 test("another operator answers (a transfer): his name goes to the header", () => {
     const seen = [];
-    SERVER_EVENTS.operator({operatorChanged: (operator) => seen.push(operator)},
-        {type: "operator", operator: {name: "Marc"}});
-    assert.deepEqual(seen, [{name: "Marc"}]);
+    SERVER_EVENTS.operator({setOperator: (name) => seen.push(name)},
+        {type: "operator", operator: {operator_name: "Marc"}});
+    assert.deepEqual(seen, ["Marc"]);
 });
 
 test("no cap is written in the widget: they all come from the server's limits", () => {
