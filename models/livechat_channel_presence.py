@@ -69,7 +69,7 @@ class LivechatChannel(models.Model):
                AND presence.last_poll >= (now() AT TIME ZONE 'UTC') - interval '1 second' * %s
                AND presence.last_presence >= (now() AT TIME ZONE 'UTC') - interval '1 minute' * %s
           ORDER BY rel.user_id
-        """, (self.id, statuses, DISCONNECTION_TIMER, self._operator_inactivity_minutes()))
+        """, (statuses, self.id, DISCONNECTION_TIMER, self._operator_inactivity_minutes()))
         return self.env["res.users"].sudo().browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
