@@ -248,7 +248,8 @@ class LivechatSession(models.Model):
         sessions = self.sudo().filtered("mail_channel_id")
         if not sessions:
             return True
-        # per conversation: did the visitor write, did a person (not the bot) answer
+        # per conversation: did the visitor write, did a person (not the bot) answer (the channel's
+        # welcome message, stored in the operator's name, is no answer)
         self.env.cr.execute("""
             SELECT s.id,
                    bool_or(m.author_id IS NULL) AS visitor_wrote,
@@ -258,7 +259,7 @@ class LivechatSession(models.Model):
               FROM livechat_session s
          LEFT JOIN livechat_chatbot_script bot ON bot.id = s.chatbot_script_id
          LEFT JOIN mail_message m ON m.model = 'mail.channel' AND m.res_id = s.mail_channel_id
-                                 AND m.message_type = 'comment'
+                                 AND m.message_type = 'comment' AND m.livechat_welcome IS NOT TRUE
              WHERE s.id IN %s
           GROUP BY s.id
         """, (tuple(sessions.ids),))

@@ -129,6 +129,7 @@ class LivechatSessionReport(models.Model):
                         WHERE s.queue_date IS NOT NULL
                           AND m.model = 'mail.channel' AND m.res_id = s.mail_channel_id
                           AND m.message_type = 'comment' AND m.author_id = operator.partner_id
+                          AND m.livechat_welcome IS NOT TRUE
                           AND m.date >= s.queue_date
                    ) queue_answer ON TRUE
                  WHERE (s.mail_channel_id IS NOT NULL AND stats.message_count > 0) OR s.queue_date IS NOT NULL
