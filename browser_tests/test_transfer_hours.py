@@ -55,8 +55,10 @@ def test_operator_transfers_to_another_operator(odoo, channel, marc, page, page_
     assert session["operator_id"][0] == odoo.uid
 
     # the administrator's chat window opens; he invites Marc: "@Mar" completes the operators' names
-    chat_window = operator.locator(".o_chat_window.o_livechat_window")
-    chat_window.locator(".o_thread_message:has-text('40 garden chairs')").wait_for()
+    # (his chat window of this visitor: other tests may have left him other conversations)
+    chat_window = operator.locator(
+        ".o_chat_window.o_livechat_window:has(.o_thread_message:has-text('40 garden chairs'))")
+    chat_window.wait_for()
     composer = chat_window.locator(".o_composer_text_field")
     composer.type("/invite")
     operator.locator(".o_mention_proposition:has-text('invite')").wait_for()
