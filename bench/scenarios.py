@@ -311,9 +311,13 @@ async def queue_burst(bench, count, cap):
     channel_id = bench.channel_id
     fields = ["limit_conversations", "max_conversations"]
     before = (await admin.call_kw("livechat.channel", "read", [[channel_id], fields]))[0]
-    open_limit = await admin.call_kw("ir.config_parameter", "get_param", ["livechat.rate_limit_open"])
-    # the burst comes from one address (loopback): the per-address limit of opens is lifted meanwhile
-    await admin.call_kw("ir.config_parameter", "set_param", ["livechat.rate_limit_open", str(count * 10)])
+    # the burst comes from one address (loopback), not from ``count`` visitors' own: the per-address limits
+    # of opens and long-polls are lifted meanwhile (else the polls are refused, and wait)
+    per_address = ("livechat.rate_limit_open", "livechat.rate_limit_poll_per_ip")
+    limits = {}
+    for key in per_address:
+        limits[key] = await admin.call_kw("ir.config_parameter", "get_param", [key])
+        await admin.call_kw("ir.config_parameter", "set_param", [key, str(count * 1000)])
     await admin.call_kw("livechat.channel", "write", [[channel_id], {
         "limit_conversations": True, "max_conversations": cap}])
     visitors, samples, errors = [], [], []
@@ -363,13 +367,19 @@ async def queue_burst(bench, count, cap):
             for visitor in line[1:]:
                 if any(payload.get("state") != "waiting" for _stamp, payload in visitor.waiters.events):
                     errors.append(ScenarioError("a visitor was assigned out of order"))
+            refused = [visitor.error for visitor in visitors if visitor.error]
+            if refused:
+                errors.append(ScenarioError("a long-poll failed: %s" % refused[0]))
+                for visitor in visitors:
+                    visitor.error = None
             served.append(line.pop(0))
         wall = time.perf_counter() - started
     finally:
         await bench.leave(visitors)
         await admin.call_kw("livechat.channel", "write", [[channel_id], {
             "limit_conversations": before["limit_conversations"], "max_conversations": before["max_conversations"]}])
-        await admin.call_kw("ir.config_parameter", "set_param", ["livechat.rate_limit_open", open_limit or False])
+        for key, value in limits.items():
+            await admin.call_kw("ir.config_parameter", "set_param", [key, value or False])
     return Measure(samples, wall, errors=errors)
 
 

@@ -148,10 +148,29 @@ class LivechatChannel(models.Model):
         return bool(self.limit_conversations and self._get_available_operators())
 
     def _queue_waiting(self):
-        """The sessions waiting on this channel, first come first served."""
+        """The sessions waiting on this channel, first come first served (those the dispatcher has not
+        numbered yet, still arriving, last)."""
         self.ensure_one()
         return self.env["livechat.session"].sudo().search(
-            [("channel_id", "=", self.id), ("state", "=", "waiting")], order="queue_date, id")
+            [("channel_id", "=", self.id), ("state", "=", "waiting")], order="queue_number, id")
+
+    def _queue_number_arrivals(self):
+        """Give the visitors who joined the line since the last dispatch their number in line, in the
+        order they arrived. Under the channel's lock: the line's order is the order in which their
+        arrivals were committed, the same for every worker (two arriving at once may commit in the
+        other order than their ids)."""
+        self.ensure_one()
+        self.env.cr.execute("""
+            SELECT COALESCE(max(queue_number), 0) FROM livechat_session WHERE channel_id = %s AND state = 'waiting'
+        """, (self.id,))
+        last = self.env.cr.fetchone()[0]
+        self.env.cr.execute("""
+            SELECT id FROM livechat_session
+             WHERE channel_id = %s AND state = 'waiting' AND queue_number IS NULL ORDER BY id
+        """, (self.id,))
+        for number, (session_id,) in enumerate(self.env.cr.fetchall(), last + 1):
+            self.env.cr.execute("UPDATE livechat_session SET queue_number = %s WHERE id = %s", (number, session_id))
+        self.env["livechat.session"].invalidate_cache(["queue_number"])
 
     def _queue_handling_minutes(self):
         """The average length of the channel's last conversations (minutes): the estimated wait's unit."""
@@ -191,6 +210,7 @@ class LivechatChannel(models.Model):
         for channel in self.sudo():
             self.env.cr.execute("SELECT pg_advisory_xact_lock(%s, %s)", (QUEUE_LOCK_KEY, channel.id))
             self.env["livechat.session"].invalidate_cache()
+            channel._queue_number_arrivals()
             waiting = channel._queue_waiting()
             gone = waiting._queue_gone()
             gone._end("visitor")

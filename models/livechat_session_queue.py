@@ -36,6 +36,10 @@ class LivechatSession(models.Model):
     assign_date = fields.Datetime(string="Assigned", readonly=True,
                                   help="When the visitor waiting in line got his operator.")
     queue_outcome = fields.Selection(QUEUE_OUTCOMES, string="End of the Wait", readonly=True)
+    queue_number = fields.Integer(
+        string="Number in Line", readonly=True, copy=False,
+        help="The order of arrival in the channel's line, given by the dispatcher under the channel's lock: "
+             "the order in which waiting visitors are served.")
     queue_seen_date = fields.Datetime(string="Last Seen in Line", readonly=True,
                                       help="The last time the waiting visitor's widget asked for news.")
 

@@ -336,3 +336,20 @@ class TestQueueApi(VisitorMixin, common.HttpCase):
                          {"channel_id": self.channel.id, "url": "https://shop.example.com/"})["texts"]
         self.assertEqual(texts["queue_position"], "You are number %(position)s in line")
         self.assertEqual(texts["queue_leave"], "Leave a message instead")
+
+
+class TestQueueOrder(QueueCase):
+
+    def test_the_line_is_the_order_of_arrival_given_under_the_lock(self):
+        self.open("Ann")
+        ben, cid = self.open("Ben"), self.open("Cid")
+        self.assertEqual((ben.queue_number, cid.queue_number), (1, 2))
+        # a session that arrives unnumbered (its arrival committed after the others') goes last,
+        # whatever its id, and gets its number at the next dispatch
+        self.env.cr.execute("UPDATE livechat_session SET queue_number = NULL WHERE id = %s", (ben.id,))
+        ben.invalidate_cache()
+        self.assertEqual(self.channel._queue_waiting().ids, [cid.id, ben.id])
+        self.channel._queue_run()
+        ben.invalidate_cache()
+        self.assertEqual(ben.queue_number, 3)
+        self.assertEqual([self.position(cid), self.position(ben)], [1, 2])
