@@ -22,8 +22,9 @@ read) and ``attachment`` (a file in the conversation); the widget ignores kinds 
 
 The operator's side is Odoo's web client, on his partner's bus channel: Odoo's own message
 notifications, plus ``livechat_session_update``, ``livechat_unpinned`` and
-``livechat_operator_removed`` (static/src/backend), and a conversation's channel info to open
-its chat window.
+``livechat_operator_removed`` (static/src/backend), ``livechat_help_requested`` (a colleague asks
+for help: a Join button) and ``livechat_ongoing`` (a bare signal: Live Chat > Ongoing reloads;
+models/livechat_session_workspace.py), and a conversation's channel info to open its chat window.
 """
 
 MESSAGE = "message"
