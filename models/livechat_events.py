@@ -48,10 +48,11 @@ Room is left, with the same shape, for ``attachment``; files travel with their m
 The operator's side is Odoo's web client, on his partner's bus channel: Odoo's own message
 notifications, plus ``livechat_session_update``, ``livechat_unpinned`` and
 ``livechat_operator_removed`` (static/src/backend), ``livechat_typing`` (``{"channel_id", "typing",
-"name", "expire"}``: the visitor is writing, same throttle as above) and ``livechat_seen``
+"name", "expire"}``: the visitor is writing, same throttle as above), ``livechat_seen``
 (``{"channel_id", "message_id"}``: the visitor's widget showed the conversation up to that message,
-kept as the session's ``visitor_seen_message_id``), and a conversation's channel info to open its chat
-window.
+kept as the session's ``visitor_seen_message_id``), ``livechat_help_requested`` (a colleague asks
+for help: a Join button) and ``livechat_ongoing`` (a bare signal: Live Chat > Ongoing reloads;
+models/livechat_session_workspace.py), and a conversation's channel info to open its chat window.
 """
 
 MESSAGE = "message"

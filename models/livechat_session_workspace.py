@@ -289,7 +289,9 @@ class LivechatSession(models.Model):
     def _notify_ongoing(self):
         """Tell the web clients showing Live Chat > Ongoing (operators of these sessions' channels and
         the Live Chat administrators) to refresh it: a bare signal, the board reads what it may."""
-        sessions = self.sudo()
+        sessions = self.sudo().filtered("mail_channel_id")  # the board lists conversations only
+        if not sessions:
+            return
         users = sessions.mapped("channel_id.user_ids") | self.env.ref("livechat.group_livechat_manager").sudo().users
         partners = users.mapped("partner_id")
         self.env["bus.bus"]._livechat_sendmany([
