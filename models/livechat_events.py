@@ -12,8 +12,8 @@ the payload left out when there is none. Build them with ``bus_event`` only:
     text), ``date`` (ISO, UTC), ``is_visitor``, ``kind`` ("comment" or "notification"),
     ``attachments`` (its files: ``id``, ``name``, ``mimetype``, ``size``, ``url`` — the address the
     widget reads it from, with its access token —, ``image``: a raster image to preview; see
-    ``livechat_session_files.py``), and ``is_bot`` / ``author_avatar`` for the bot. The HTTP answer of the visitor's own post
-    carries the same payload: the widget shows it once, by id.
+    ``livechat_session_files.py``), and ``is_bot`` / ``author_avatar`` for the bot. The HTTP answer
+    of the visitor's own post carries the same payload: the widget shows it once, by id.
 ``closed``
     The conversation ended (the visitor left, the operator left, nobody wrote for long): no payload;
     or the chatbot's script ended with nobody to take over: ``{"reason": "no_operator",
