@@ -32,7 +32,6 @@ the payload left out when there is none. Build them with ``bus_event`` only:
     form to offer instead); ``{"state": "open", "operator_name"}`` when an operator takes him;
     ``{"state": "timeout", "offline"}`` when he waited longer than the channel allows (the
     ``closed`` event follows).
-
 ``typing``
     The operator is writing (``livechat_session_typing``): ``{"typing": bool, "name": his Online Chat
     Name}``. Sent at most every ``TYPING_INTERVAL_SECONDS`` while he types, ``typing: false`` when his
