@@ -27,3 +27,5 @@ from . import livechat_session_transcript
 from . import livechat_offline_message
 from . import livechat_channel_offline
 from . import livechat_canned_response
+from . import livechat_channel_signature
+from . import livechat_session_identity

@@ -27,6 +27,11 @@ RATING_COMMENT_MAX_LENGTH = 2000   # the comment of a rating (cut)
 CHATBOT_ANSWER_MAX_LENGTH = 1000   # an answer typed to the chatbot, as recorded (cut)
 QUOTE_MAX_LENGTH = 100             # the visitor's input quoted back in an error message (cut)
 CLIENT_ID_MAX_LENGTH = 64          # the id the widget gives a message, reused by its resends (rejected above)
+VISITOR_EXTERNAL_ID_MAX_LENGTH = 64  # the host site's id of a signed visitor (a signature over a longer one fails)
+
+# --- signed visitors (the host site's HMAC-SHA256 of its user, see signed_visitor_payload) -------
+SIGNED_VISITOR_MAX_AGE = 24 * 3600  # s: a signature older than this is refused (limits its replay)
+SIGNED_VISITOR_SKEW = 300           # s: a signature may be this much in the future (the site's clock)
 
 # The caps the widget applies to what the visitor types (the server checks them again).
 WIDGET_LIMITS = {
@@ -124,3 +129,18 @@ def clean_offline(values):
     }
     return {name: (cleaners[name](value) or None) if name in cleaners and value else value
             for name, value in values.items()}
+
+
+def signed_visitor_payload(external_id, name, email, timestamp):
+    """The text a host site signs (HMAC-SHA256 with its channel's secret, hexadecimal) to vouch for its
+    user: id, name, e-mail and a Unix timestamp in seconds, each on its own line, as UTF-8::
+
+        "42\nAna Pop\nana@example.com\n1765000000"
+
+    None when a value cannot be signed unambiguously (not text, a line break in it, a timestamp that is
+    not an integer): such an identity is never verified."""
+    values = (external_id, name, email)
+    if not all(isinstance(value, str) for value in values) or isinstance(timestamp, bool) \
+            or not isinstance(timestamp, int) or any("\n" in value or "\r" in value for value in values):
+        return None
+    return "\n".join(values + (str(timestamp),)).encode("utf-8")

@@ -14,7 +14,7 @@ export const VISITOR_FIELDS = Object.freeze(["id", "name", "email", "timestamp",
 /** Listeners by event; a listener that throws is reported, never breaks the widget nor the other
  * listeners. ``ready`` is remembered: a listener added after it is called at once. */
 export class Emitter {
-    constructor(report = (error) => console.error("LiveChat listener:", error)) {
+    constructor(report = (error) => console.error("LiveChat: a listener failed:", error)) {
         this.listeners = new Map();
         this.report = report;
         this.fired = new Map();  // sticky events (ready) -> their payload
