@@ -156,7 +156,15 @@ def chat_as(page, site, odoo, channel, name, identity):
     return sessions[0]
 
 
-def test_a_signed_visitor_is_verified_and_a_forged_one_anonymous(odoo, site, browser, base_url, channel):
+def test_a_signed_visitor_is_verified_and_a_forged_one_anonymous(odoo, site, browser, base_url, admin_page, channel):
+    # the operator works in the backend: the conversations open in his chat windows
+    operator = admin_page
+    operator.goto("/web#action=livechat.livechat_channel_action_kanban")
+    operator.wait_for_selector(".o_kanban_view")
+    for _attempt in range(60):
+        if odoo.read("res.users", odoo.uid, ["im_status"])["im_status"] == "online":
+            break
+        odoo.set_admin_online()
     secret = odoo.read("livechat.channel", channel, ["widget_secret"])["widget_secret"]
     assert secret
     now = int(time.time())
@@ -178,6 +186,12 @@ def test_a_signed_visitor_is_verified_and_a_forged_one_anonymous(odoo, site, bro
     assert forged["visitor_verified"] is False and forged["visitor_external_id"] is False
     assert forged["visitor_name"].startswith("Visitor #"), forged
     assert "verified" not in forged["mail_channel_id"][1]
+    # the operator's chat windows: the signed visitor verified, with his e-mail; the forged one not
+    window = ".o_chat_window:has(.o_livechat_visitor_name:text-is('%s'))"
+    operator.locator(window % "Ana Pop" + " .o_livechat_visitor_verified").wait_for(timeout=WAIT)
+    assert operator.locator(window % "Ana Pop" + " .o_livechat_visitor_email").inner_text() == "ana@example.com"
+    operator.locator(window % forged["visitor_name"]).first.wait_for(timeout=WAIT)
+    assert operator.locator(window % forged["visitor_name"] + " .o_livechat_visitor_verified").count() == 0
 
 
 HOSTILE = """<style>

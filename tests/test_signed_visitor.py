@@ -143,6 +143,8 @@ class TestSignedVisitor(SignedVisitorMixin, VisitorMixin, common.TransactionCase
         self.assertEqual((first.visitor_name, first.visitor_email, first.visitor_external_id, first.visitor_verified),
                          ("Ana Pop", "ana@example.com", "42", True))
         self.assertEqual(first.mail_channel_id.name, "Ana Pop (verified)", "the operator's chat window says so")
+        info = first._operator_info()
+        self.assertEqual((info["visitor_verified"], info["visitor_email"]), (True, "ana@example.com"))
         first._end("visitor")
         anonymous = self._chat()
         forged = self._chat(identity=dict(self._identity(self.channel), name="Someone Else"))
@@ -154,6 +156,7 @@ class TestSignedVisitor(SignedVisitorMixin, VisitorMixin, common.TransactionCase
             self.assertNotIn(first, session.visitor_earlier_session_ids)
         self.assertFalse(forged.visitor_verified)
         self.assertTrue(forged.visitor_name.startswith("Visitor #"), forged.visitor_name)
+        self.assertFalse(forged._operator_info()["visitor_verified"])
         self.assertNotIn("verified", forged.mail_channel_id.name)
         self.assertNotEqual(second.sudo().access_token, first.sudo().access_token, "each conversation its own key")
 
