@@ -439,8 +439,9 @@ class Run:
                     "    target <= 3 requests, <= 15 kB gzip, served compressed: %s" % (
                         "ok" if before["requests"] <= 3 and before["gzip"] <= 15000 and before["served_compressed"]
                         else "MISSED"),
-                    "  opening the chat adds: %d requests, %s raw, %s transferred" % (
-                        after["requests"], fmt_bytes(after["raw"]), fmt_bytes(after["wire"])),
+                    "  opening the chat adds: %d requests (the window's module, session/open, the long-poll), "
+                    "%s raw, %s gzip, %s transferred" % (after["requests"], fmt_bytes(after["raw"]),
+                                                         fmt_bytes(after["gzip"]), fmt_bytes(after["wire"])),
                     "  time until the button is visible: median %s cold (of %d), %s warm cache" % (
                         fmt_seconds(page["button_cold_median"]), len(page["button_cold"]),
                         fmt_seconds(page["button_warm_median"]))]

@@ -1,5 +1,9 @@
 """What the widget costs a host page, measured in Chromium: bytes, requests, time until the button shows.
 
+Before the chat opens (the budget: at most 3 requests and 15 kB gzipped: loader, the widget's core
+module, init) and what opening it adds (the window's module, loaded with import(), session/open and the
+long-poll).
+
 The host page is a small third-party page on its own loopback origin, with the Widget tab's
 snippet in its <head>: exactly how a customer's website embeds the chat.
 """

@@ -82,7 +82,8 @@ class LivechatApi(http.Controller):
         """Start a conversation with an available operator, or say that nobody is available."""
         check_rate("open", self._remote_addr())
         channel = self._channel(data)
-        # the visitor's name, browser id, page and user agent are cleaned and cut by the model (livechat_input)
+        # the visitor's name, browser id, page and user agent are cleaned and cut by the model (livechat_input);
+        # ``visitor``: what the page said of him (LiveChat.setVisitor), verified when the host site signed it
         url = str_param(data, "url")
         visitor_name = str_param(data, "visitor_name").strip()
         if not visitor_name and request.session.uid and not request.env.user._is_public():
@@ -92,7 +93,7 @@ class LivechatApi(http.Controller):
         rule = request.env["livechat.channel.rule"].match_rule(channel, self._path_of(url), country.code)
         session = request.env["livechat.session"]._open_for_visitor(
             channel, page_url=url, visitor_name=visitor_name,
-            visitor_uid=str_param(data, "visitor_uid"),
+            visitor_uid=str_param(data, "visitor_uid"), identity=data.get("visitor"),
             country=country, user_agent=request.httprequest.user_agent.string or "", rule=rule)
         if not session:
             return json_response({

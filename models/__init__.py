@@ -43,3 +43,5 @@ from . import mail_channel_workspace
 from . import livechat_channel_hours
 from . import livechat_session_transfer
 from . import mail_channel_transfer
+from . import livechat_channel_signature
+from . import livechat_session_identity

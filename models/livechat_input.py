@@ -42,6 +42,12 @@ FILE_MAX_BYTES = 10 * 1024 * 1024  # a file a visitor sends (rejected above: HTT
 FILE_MAX_BYTES_PARAM = "livechat.file_max_bytes"  # the system parameter that changes it (0: no file)
 FILE_NAME_MAX_LENGTH = 100         # a file's name, as stored and shown (cut, its extension kept)
 
+VISITOR_EXTERNAL_ID_MAX_LENGTH = 64  # the host site's id of a signed visitor (a signature over a longer one fails)
+
+# --- signed visitors (the host site's HMAC-SHA256 of its user, see signed_visitor_payload) -------
+SIGNED_VISITOR_MAX_AGE = 24 * 3600  # s: a signature older than this is refused (limits its replay)
+SIGNED_VISITOR_SKEW = 300           # s: a signature may be this much in the future (the site's clock)
+
 # The caps the widget applies to what the visitor types (the server checks them again).
 WIDGET_LIMITS = {
     "message": MESSAGE_MAX_LENGTH,
@@ -304,3 +310,18 @@ def format_size(size):
             return "%s %s" % (text, unit)
         size /= 1024.0
     return ""
+
+
+def signed_visitor_payload(external_id, name, email, timestamp):
+    """The text a host site signs (HMAC-SHA256 with its channel's secret, hexadecimal) to vouch for its
+    user: id, name, e-mail and a Unix timestamp in seconds, each on its own line, as UTF-8::
+
+        "42\nAna Pop\nana@example.com\n1765000000"
+
+    None when a value cannot be signed unambiguously (not text, a line break in it, a timestamp that is
+    not an integer): such an identity is never verified."""
+    values = (external_id, name, email)
+    if not all(isinstance(value, str) for value in values) or isinstance(timestamp, bool) \
+            or not isinstance(timestamp, int) or any("\n" in value or "\r" in value for value in values):
+        return None
+    return "\n".join(values + (str(timestamp),)).encode("utf-8")

@@ -304,7 +304,7 @@ class LivechatSession(models.Model):
 
     @api.model
     def _open_for_visitor(self, channel, page_url=None, visitor_name=None, visitor_uid=None,
-                          country=None, user_agent=None, rule=None):
+                          country=None, user_agent=None, rule=None, identity=None):
         """Open a chat on ``channel``; returns the new session (sudo), or an empty recordset when
         nobody can answer.
 
@@ -315,9 +315,11 @@ class LivechatSession(models.Model):
         opened by itself, or that the visitor closes without writing, never disturbs an operator.
         On a channel that caps its operators, the visitor joins the channel's queue and is assigned
         from there, first come first served (``_queue_enter``): he may have to wait in line.
+        ``identity``: what the page said of the visitor (``_visitor_identity``), signed or not.
         """
         visitor = clean_visitor({"page_url": page_url, "visitor_name": visitor_name,
                                  "visitor_uid": visitor_uid, "user_agent": user_agent})
+        visitor.update({key: value for key, value in self._visitor_identity(channel, identity).items() if value})
         script = self._chatbot_from_test_url(visitor["page_url"]) or self._chatbot_for_rule(channel, rule)
         if script:
             session = self._create_chatbot_session(channel, script, dict(visitor, country=country, rule=rule))
@@ -344,6 +346,9 @@ class LivechatSession(models.Model):
             "country_id": visitor["country"].id if visitor.get("country") else False,
             "page_url": visitor.get("page_url") or False,
             "user_agent": visitor.get("user_agent") or False,
+            "visitor_email": visitor.get("visitor_email") or False,
+            "visitor_external_id": visitor.get("visitor_external_id") or False,
+            "visitor_verified": bool(visitor.get("visitor_verified")),
         }
 
     @api.model
@@ -375,7 +380,8 @@ class LivechatSession(models.Model):
                 session.invalidate_cache(["mail_channel_id"], session.ids)
                 continue
             members = [self._operator_membership(session.operator_id)] if session.operator_id else []
-            session.mail_channel_id = self._create_conversation(session.visitor_name, members=members)
+            session.mail_channel_id = self._create_conversation(
+                self._conversation_title(session.visitor_name, session.visitor_verified), members=members)
             if session.operator_id:
                 session._post_welcome()
                 session._notify_operator_new_conversation()

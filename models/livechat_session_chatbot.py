@@ -96,7 +96,8 @@ class LivechatSession(models.Model):
         lang = channel.sudo().user_ids[:1].lang or self.env.lang
         name = visitor.get("visitor_name") or self.with_context(lang=lang)._next_visitor_name()
         values = self._visitor_session_values(channel, dict(visitor, visitor_name=name))
-        return self.sudo().create(dict(values, mail_channel_id=self._create_conversation(name).id,
+        title = self._conversation_title(name, values["visitor_verified"])
+        return self.sudo().create(dict(values, mail_channel_id=self._create_conversation(title).id,
                                        chatbot_script_id=script.id, chatbot_state="running"))
 
     # ------------------------------------------------------------------

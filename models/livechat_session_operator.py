@@ -27,6 +27,8 @@ class LivechatSession(models.Model):
         return {
             "session_id": session.id,
             "visitor_name": session.visitor_name,
+            "visitor_verified": session.visitor_verified,
+            "visitor_email": session.visitor_email or "",
             "country_name": session.country_id.name or "",
             "country_code": (session.country_id.code or "").lower(),
             "page_url": session.page_url or "",

@@ -34,3 +34,4 @@ from . import test_workspace
 from . import test_transfer
 from . import test_business_hours
 from . import test_queue
+from . import test_signed_visitor

@@ -407,7 +407,7 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
         loader = self._get("/livechat/loader/%d.js" % self.channel.id, headers={"Accept-Encoding": "identity"}).text
         version = loader.split('version: "')[1].split('"')[0]
         total_gzip = len(gzip.compress(loader.encode(), 9))
-        for name, mimetype in (("widget.js", "javascript"), ("widget.css", "text/css")):
+        for name, mimetype in (("widget.js", "javascript"), ("window.js", "javascript"), ("widget.css", "text/css")):
             url = "/livechat/widget/%s/%s" % (version, name)
             plain = self._get(url, headers={"Accept-Encoding": "identity"})
             self.assertEqual(plain.status_code, 200)
@@ -423,6 +423,10 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
                 # the stylesheet travels inside the module: no request of its own before the button shows
                 css = self._get("/livechat/widget/%s/widget.css" % version).text
                 self.assertIn(json.dumps(css).encode(), plain.content)
+            if name == "window.js":
+                # the chat's window, loaded when it opens, takes what it needs of the core from the core's module
+                self.assertIn(b'from "./widget.js";', plain.content)
+                self.assertIn(b"class LivechatWidget", plain.content)
         self.assertLessEqual(total_gzip, 15 * 1024, "loader + widget (its CSS inlined) stay under 15 kB gzipped")
         stale = self._get("/livechat/widget/0000/widget.js")
         self.assertEqual(stale.headers["Cache-Control"], "no-cache")

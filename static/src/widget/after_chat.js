@@ -2,7 +2,7 @@
  * After the chat: the end-of-chat panel (rating with a comment, transcript by e-mail). Texts come from
  * the server; what the visitor types is only ever sent as JSON, never shown as HTML.
  */
-import {el} from "./view.js";
+import {el} from "./host.js";
 
 const RATINGS = [["happy", "\u{1F60A}"], ["neutral", "\u{1F610}"], ["unhappy", "\u{1F61E}"]];
 

@@ -6,10 +6,12 @@
  * session token lives in localStorage (per server and channel): the conversation survives page
  * navigation and reloads; after a network error or a server restart the widget reconnects with backoff
  * and fetches what it missed; when the server says to slow down (HTTP 429 with Retry-After), it waits
- * what the server says before it tries again.
+ * what the server says before it tries again. Loaded when the chat opens (boot.js, the ``core``: the
+ * server's init answer, the host with the button, the page's API and its listeners).
  */
 import {MessageLog, STATES, StateMachine, capsFrom, clientIdFor, dispatch, randomToken, storage} from "./state.js";
-import {backoffDelay, call, retrying, sleep, visitorApi} from "./api.js";
+import {backoffDelay, call, retrying, sleep} from "./api.js";
+import {STORE} from "./boot.js";
 import {View} from "./view.js";
 import {afterChatPanel} from "./after_chat.js";
 import {offlineFormPanel, offlineOnly} from "./offline.js";
@@ -17,8 +19,6 @@ import {Liveliness} from "./typing.js";
 import {FileSender, attachmentList} from "./files.js";
 import {backAtText} from "./hours.js";
 import {queuePanel} from "./queue.js";
-
-const STORE = "odoo-livechat";
 
 /** What each kind of event of the server's bus does (the one event protocol of the visitor's side).
  * ``attachment`` is part of the protocol; this widget does not show it yet. */
@@ -34,13 +34,17 @@ export const SERVER_EVENTS = Object.freeze({
 });
 
 export class LivechatWidget {
-    constructor({channelId, serverUrl, fullPage = false}) {
-        this.channelId = channelId;
-        this.server = String(serverUrl).replace(/\/+$/, "");
-        this.fullPage = Boolean(fullPage);
-        this.key = `${STORE}:${this.server}:${channelId}`;
-        this.api = visitorApi(this.server);
-        this.view = new View({channelId, fullPage: this.fullPage, server: this.server});
+    constructor(core) {
+        this.core = core;
+        this.channelId = core.channelId;
+        this.server = core.server;
+        this.fullPage = core.fullPage;
+        this.key = core.key;
+        this.api = core.api;
+        this.config = core.config;
+        this.texts = this.config.texts;
+        this.caps = capsFrom(this.config.limits);
+        this.view = new View({host: core.host, fullPage: this.fullPage, server: this.server, lang: this.config.lang});
         this.machine = new StateMachine(STATES.BOOT);
         this.log = new MessageLog();  // the messages shown, by id
         // {token, operatorName, visitorName, cursor, lastId, open}: kept in localStorage
@@ -54,7 +58,6 @@ export class LivechatWidget {
         this.needCatchUp = false;  // a poll failed: fetch the history missed before polling again
         this.answering = false;  // a chatbot answer is on its way
         this.draft = null;  // {body, clientId}: the message whose answer did not come, back in the input
-        this.autoPopup = null;
         this.live = new Liveliness(this);  // typing, seen, unread count
         this.queue = null;  // {panel, update}: the place in line, while waiting
     }
@@ -82,35 +85,32 @@ export class LivechatWidget {
     }
 
     // ---------------------------------------------------------------- start
-    async start() {
-        const lang = document.documentElement.lang || navigator.language || "";
-        this.config = await retrying(() => this.api("init", {channel_id: this.channelId, url: location.href, lang}));
-        this.texts = this.config.texts;
-        this.caps = capsFrom(this.config.limits);
-        this.view.mount(this.config);
+    /** Just loaded: the stored conversation goes on, the full page opens its window, else nothing yet. */
+    async begin() {
         if (this.session && this.session.token) {
             await this.resume();
         } else if (this.fullPage) {
             this.openWindow();
         } else {
             this.go(STATES.IDLE);
-            if (this.config.show_button) {
-                this.showLauncher();
-                if (this.config.action === "display_button_and_text" && this.texts.notification) {
-                    this.view.showBubble(this.texts.notification, this.texts.dismiss, () => this.openWindow());
-                }
-                if (this.config.action === "auto_popup" && !storage.get("sessionStorage", `${this.key}:dismissed`)) {
-                    this.autoPopup = setTimeout(() => this.openWindow({passive: true}), this.config.auto_popup_timer * 1000);
-                }
-            }
         }
-        this.view.ready();
     }
 
     // ---------------------------------------------------------------- button and window
     showLauncher() {
-        if (!this.fullPage && this.config.show_button) {
-            this.view.showLauncher(this.texts.button, () => this.openWindow());
+        this.core.showLauncher();
+    }
+
+    /** The window shown or not: the page's listeners are told (open, close); shown, nothing is unread. */
+    setWindowOpen(open) {
+        const changed = open !== this.windowOpen;
+        this.windowOpen = open;
+        this.view.setWindowVisible(open);
+        if (open) {
+            this.live.clearUnread();
+        }
+        if (changed) {
+            this.core.emit(open ? "open" : "close");
         }
     }
 
@@ -131,15 +131,12 @@ export class LivechatWidget {
     }
 
     openWindow({passive = false} = {}) {
-        clearTimeout(this.autoPopup);
-        this.view.removeBubble();
         const fresh = this.machine.is(STATES.BOOT, STATES.IDLE);
-        this.windowOpen = true;
         if (fresh) {
             this.buildWindow();
         }
-        this.view.setWindowVisible(true);
-        this.view.hideLauncher();
+        this.setWindowOpen(true);
+        this.core.host.hideLauncher();
         this.focusWanted = !passive;
         if (this.session) {
             this.session.open = true;
@@ -157,14 +154,13 @@ export class LivechatWidget {
 
     minimize() {
         storage.set("sessionStorage", `${this.key}:dismissed`, true);
-        this.windowOpen = false;
-        this.view.setWindowVisible(false);
+        this.setWindowOpen(false);
         if (this.session) {
             this.session.open = false;
             this.save();
         }
         this.showLauncher();
-        this.view.focusLauncher();
+        this.core.host.focusLauncher();
     }
 
     setNotice(text) {
@@ -197,6 +193,7 @@ export class LivechatWidget {
             // rate limited: say so politely, then try again when the server says
             const result = await retrying(() => this.api("session/open", {
                 channel_id: this.channelId, url: location.href, visitor_uid: this.visitorUid(),
+                visitor: this.core.visitor,
             }), (error) => run === this.run && this.setNotice(error.message || this.texts.connecting));
             if (run !== this.run) {
                 // closed while it waited: the conversation that opened meanwhile ends at once
@@ -220,6 +217,7 @@ export class LivechatWidget {
             this.go(this.session.waiting ? STATES.WAITING : STATES.CHATTING);
             this.live.start(this.session);
             this.showQueue(result.queue);
+            this.core.emit("conversation:start", {operatorName: result.operator_name || ""});
             this.setOperator(result.operator_name);
             this.setNotice("");
             this.view.setEnabled(true);
@@ -248,8 +246,8 @@ export class LivechatWidget {
     /** After a reload or on another page: the conversation of the stored session, where it was. */
     async resume() {
         this.go(this.session.waiting ? STATES.WAITING : STATES.CHATTING);
-        this.windowOpen = Boolean(this.session.open) || this.fullPage;
         this.buildWindow();
+        this.setWindowOpen(Boolean(this.session.open) || this.fullPage);
         if (!this.windowOpen) {
             this.showLauncher();
         }
@@ -417,6 +415,7 @@ export class LivechatWidget {
         }
         if (placed) {
             this.live.message(message, fresh);
+            this.core.emit("message", message);
         }
     }
 
@@ -562,6 +561,9 @@ export class LivechatWidget {
             return null;
         }
         const session = this.session;
+        if (session) {
+            this.core.emit("conversation:end", {});
+        }
         this.run += 1;
         if (this.pollAbort) {
             this.pollAbort.abort();
@@ -576,9 +578,9 @@ export class LivechatWidget {
         this.draft = null;
         this.removeQueue();
         if (next === STATES.IDLE) {
+            this.setWindowOpen(false);
             this.view.removeWindow();
             this.log.clear();
-            this.windowOpen = false;
             this.showLauncher();
         }
         return {session};
@@ -642,7 +644,7 @@ export class LivechatWidget {
         } else if (this.fullPage) {
             this.ended();
         } else if (this.teardown(STATES.IDLE)) {
-            this.view.focusLauncher();
+            this.core.host.focusLauncher();
         }
     }
 }

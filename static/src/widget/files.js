@@ -9,7 +9,7 @@
  */
 import {ApiError} from "./api.js";
 import {STATES, randomToken} from "./state.js";
-import {el} from "./view.js";
+import {el} from "./host.js";
 
 export const SAFE_IMAGE_TYPES = Object.freeze(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 

@@ -2,7 +2,7 @@
  * Instead of the chat: the short offline form (name, e-mail, message) shown when nobody is available
  * and the channel takes messages. What the visitor types is only ever sent as JSON.
  */
-import {el} from "./view.js";
+import {el} from "./host.js";
 import {setStatus, statusLine} from "./after_chat.js";
 
 /** Nobody can answer and no chatbot applies, but the channel takes messages. */

@@ -4,7 +4,7 @@
  * and, when the channel has an offline form, a way to leave a message instead. He may already write: his
  * messages are in the conversation the operator finds when he takes him.
  */
-import {el} from "./view.js";
+import {el} from "./host.js";
 
 /** ``template`` with its ``%(name)s`` placeholders filled from ``values`` (the server's texts use them). */
 export function fillText(template, values) {

@@ -235,7 +235,7 @@ export class Liveliness {
     // ---------------------------------------------------------------- unread
     showCount() {
         const count = this.unread.count, texts = this.widget.texts;
-        this.widget.view.setUnread(count, fill(texts.unread_label, count));
+        this.widget.core.setUnread(count, fill(texts.unread_label, count));
         if (this.blink) {
             clearInterval(this.blink);
             this.blink = null;

@@ -1,142 +1,26 @@
 /**
- * The widget's DOM: one host element, a Shadow DOM (the page's CSS cannot reach in, nor ours out), the
- * button, the bubble, the window. The view draws what it is told and reports clicks through callbacks;
- * it holds no state of the chat (the widget never reads its state back from the DOM). Everything people
- * write is shown with textContent, never as HTML.
+ * The chat window, drawn in the host's Shadow DOM (host.js): the messages, the input, the chatbot's
+ * answers, the panels. The view draws what it is told and reports clicks through callbacks; it holds no
+ * state of the chat (the widget never reads its state back from the DOM). Everything people write is
+ * shown with textContent, never as HTML. On a phone the open window fills the screen: the page behind it
+ * does not scroll, and the window follows the visual viewport (the on-screen keyboard never hides the input).
  */
 import {dayKey, dayStarts, formatDay, formatTime, linkParts, localeOf, parseDate} from "./format.js";
+import {el} from "./host.js";
 
-const COLOR = /^#[0-9a-f]{6}$/i;
-const SVG = "http://www.w3.org/2000/svg";
-
-/** createElement with attributes, listeners (on*), text and children: never innerHTML. */
-export function el(tag, attrs, ...children) {
-    const node = document.createElement(tag);
-    for (const [name, value] of Object.entries(attrs || {})) {
-        if (value === undefined || value === null || value === false) {
-            continue;
-        } else if (name === "text") {
-            node.textContent = value;
-        } else if (name.startsWith("on")) {
-            node.addEventListener(name.slice(2), value);
-        } else {
-            node.setAttribute(name, value === true ? "" : value);
-        }
-    }
-    node.append(...children.filter(Boolean));
-    return node;
-}
-
-function chatIcon() {
-    const svg = document.createElementNS(SVG, "svg");
-    svg.setAttribute("viewBox", "0 0 24 24");
-    svg.setAttribute("aria-hidden", "true");
-    svg.setAttribute("class", "lc-icon");
-    const path = document.createElementNS(SVG, "path");
-    path.setAttribute("d", "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z");
-    svg.append(path);
-    return svg;
-}
-
-/** Dark text on light colours, white on dark ones. */
-export function readableOn(hex) {
-    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    return (0.299 * r + 0.587 * g + 0.114 * b) > 170 ? "#1f1f1f" : "#ffffff";
-}
+export const PHONE = "(max-width: 480px)";
 
 export class View {
-    constructor({channelId, fullPage, server}) {
-        this.channelId = channelId;
+    constructor({host, fullPage, server, lang}) {
+        this.host = host;
+        this.ui = host.ui;
         this.fullPage = fullPage;
         this.server = server;
-    }
-
-    /** The host element and its Shadow DOM, coloured as the channel says, with the stylesheet that the
-     * server inlines in this module (WIDGET_CSS): a constructed stylesheet, which a page's
-     * Content-Security-Policy allows, else a style element. */
-    mount(config) {
-        this.host = el("div", {"data-odoo-livechat": String(this.channelId)});
-        this.root = this.host.attachShadow({mode: "open"});
-        const colors = config.colors || {};
-        for (const [name, value] of Object.entries(colors)) {
-            if (COLOR.test(value)) {
-                this.host.style.setProperty(`--lc-${name}`, value);
-            }
-        }
-        if (COLOR.test(colors["header-bg"] || "")) {
-            this.host.style.setProperty("--lc-header-fg", readableOn(colors["header-bg"]));
-        }
-        const css = typeof WIDGET_CSS === "string" ? WIDGET_CSS : "";
-        let style = null;
-        if ("adoptedStyleSheets" in this.root) {
-            const sheet = new CSSStyleSheet();
-            sheet.replaceSync(css);
-            this.root.adoptedStyleSheets = [sheet];
-        } else {
-            style = el("style", {text: css});
-        }
-        this.locale = localeOf(config.lang);
-        this.ui = el("div", {class: this.fullPage ? "lc lc-page" : "lc", lang: (config.lang || "").replace("_", "-")});
-        this.root.append(...[style, this.ui].filter(Boolean));
-        document.body.append(this.host);
-    }
-
-    ready() {
-        this.host.dataset.ready = "1";
-    }
-
-    // ---------------------------------------------------------------- button and bubble
-    showLauncher(text, onOpen) {
-        if (!this.launcher) {
-            this.badge = el("span", {class: "lc-badge", hidden: true, "aria-hidden": "true"});
-            this.launcher = el("button", {type: "button", class: "lc-launcher", "aria-label": text, onclick: onOpen},
-                chatIcon(), el("span", {class: "lc-launcher-text", text}), this.badge);
-            this.launcherLabel = text;
-            // what changes while the window is minimized (the unread count) is read out by screen readers
-            this.announcer = el("p", {class: "lc-sr", "aria-live": "polite", role: "status"});
-            this.ui.append(this.launcher, this.announcer);
-        }
-        this.launcher.hidden = false;
-    }
-
-    hideLauncher() {
-        if (this.launcher) {
-            this.launcher.hidden = true;
-        }
-    }
-
-    focusLauncher() {
-        if (this.launcher) {
-            this.launcher.focus();
-        }
-    }
-
-    /** The unread count on the button (0: none), ``label`` said to screen readers. */
-    setUnread(count, label) {
-        if (!this.launcher) {
-            return;
-        }
-        this.badge.textContent = count ? String(count) : "";
-        this.badge.hidden = !count;
-        this.launcher.setAttribute("aria-label", count ? `${this.launcherLabel} (${label})` : this.launcherLabel);
-        this.announcer.textContent = count ? label : "";
-    }
-
-    showBubble(text, dismissLabel, onOpen) {
-        this.bubble = el("div", {class: "lc-bubble", role: "status", onclick: onOpen},
-            el("span", {text}),
-            el("button", {
-                type: "button", class: "lc-bubble-close", "aria-label": dismissLabel, text: "\u00d7",
-                onclick: (event) => { event.stopPropagation(); this.removeBubble(); },
-            }));
-        this.ui.insertBefore(this.bubble, this.launcher || null);
-    }
-
-    removeBubble() {
-        if (this.bubble) {
-            this.bubble.remove();
-            this.bubble = null;
-        }
+        this.locale = localeOf(lang);
+        this.locked = null;  // the page's overflow before the phone's full-screen window locked it
+        this.fit = () => this.fitViewport();
+        // the window's stylesheet, inlined by the server in this module
+        host.addStyle(typeof WINDOW_CSS === "string" ? WINDOW_CSS : "");
     }
 
     // ---------------------------------------------------------------- window
@@ -199,6 +83,7 @@ export class View {
     }
 
     removeWindow() {
+        this.setWindowVisible(false);
         if (this.window) {
             this.window.remove();
         }
@@ -242,7 +127,45 @@ export class View {
     }
 
     setWindowVisible(visible) {
+        if (!this.window) {
+            return;
+        }
         this.window.hidden = !visible;
+        this.lockPage(visible && !this.fullPage && window.matchMedia(PHONE).matches);
+    }
+
+    /** On a phone, the page behind the full-screen window does not scroll; the window follows the visual
+     * viewport (what the on-screen keyboard leaves). Undone when the window closes. */
+    lockPage(lock) {
+        const page = document.documentElement;
+        const viewport = window.visualViewport;
+        if (lock && this.locked === null) {
+            this.locked = page.style.overflow;
+            page.style.overflow = "hidden";
+            if (viewport) {
+                viewport.addEventListener("resize", this.fit);
+                viewport.addEventListener("scroll", this.fit);
+                this.fitViewport();
+            }
+        } else if (!lock && this.locked !== null) {
+            page.style.overflow = this.locked;
+            this.locked = null;
+            if (viewport) {
+                viewport.removeEventListener("resize", this.fit);
+                viewport.removeEventListener("scroll", this.fit);
+            }
+            this.ui.style.removeProperty("--lc-vh");
+            this.ui.style.removeProperty("--lc-vtop");
+        }
+    }
+
+    fitViewport() {
+        const viewport = window.visualViewport;
+        this.ui.style.setProperty("--lc-vh", `${Math.round(viewport.height)}px`);
+        this.ui.style.setProperty("--lc-vtop", `${Math.round(viewport.offsetTop)}px`);
+        if (this.list) {
+            this.list.scrollTop = this.list.scrollHeight;
+        }
     }
 
     setNotice(text) {

@@ -2,22 +2,35 @@
 // checked here on the sources, before any browser sees the bundle.
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {readFileSync} from "node:fs";
+import {readFileSync, readdirSync} from "node:fs";
 import vm from "node:vm";
 
 const DIR = new URL("../../src/widget/", import.meta.url);
 const read = (name) => readFileSync(new URL(name, DIR), "utf-8");
 const controller = readFileSync(new URL("../../../controllers/widget.py", import.meta.url), "utf-8");
-// the server's list of modules, in their order
-const ORDER = controller.match(/^WIDGET_MODULES = \(([^)]*)\)/m)[1].match(/"[\w.]+"/g).map((name) => JSON.parse(name));
+// the server's lists of modules, in their order: the core (widget.js), then the window (window.js)
+const listed = (tuple) => controller.match(new RegExp(`^${tuple} = \\(([^)]*)\\)`, "m"))[1].match(/"[\w.]+"/g)
+    .map((name) => JSON.parse(name));
+const CORE = listed("WIDGET_MODULES");
+const WINDOW = listed("WINDOW_MODULES");
+const ORDER = [...CORE, ...WINDOW];
 const IMPORT = /^import \{([\w\s,]*)\} from "\.\/(\w+\.js)";$/;
 
-test("the server bundles every module of the folder, main.js last", () => {
-    assert.ok(ORDER.length >= 5, ORDER.join());
-    assert.equal(ORDER[ORDER.length - 1], "main.js");
-    for (const name of ORDER) {
-        assert.ok(read(name).length > 0, name);
+test("the server bundles every module of the folder, main.js last of the core", () => {
+    assert.ok(CORE.length >= 5 && WINDOW.length >= 3, ORDER.join());
+    assert.equal(CORE[CORE.length - 1], "main.js");
+    const modules = readdirSync(DIR).filter((name) => name.endsWith(".js") && name !== "loader.js");
+    assert.deepEqual([...modules].sort(), [...ORDER].sort(), "every module is in one part, once");
+});
+
+test("the core never imports from the window's modules (they are loaded when the chat opens)", () => {
+    for (const name of CORE) {
+        for (const match of read(name).matchAll(/^import .* from "\.\/(\w+\.js)";$/gm)) {
+            assert.ok(CORE.includes(match[1]), `${name} imports ${match[1]}`);
+        }
     }
+    // and loads them by their URL next to its own
+    assert.match(read("boot.js"), /import\(new URL\("window\.js", import\.meta\.url\)/);
 });
 
 test("each module imports, in one line, names that a module before it exports", () => {
@@ -50,7 +63,7 @@ test("no top-level name is declared by two modules (they share one scope once bu
             declared[match[1]] = name;
         }
     }
-    assert.ok(!("WIDGET_CSS" in declared), "WIDGET_CSS is the server's (the inlined stylesheet)");
+    assert.ok(!("WIDGET_CSS" in declared) && !("WINDOW_CSS" in declared), "the inlined stylesheets are the server's");
 });
 
 test("no line of code starts like a comment (the bundle drops whole-line comments)", () => {
@@ -68,15 +81,15 @@ test("the loader, filled in, declares the widget and injects its module", () => 
     const appended = [];
     const element = {};
     const document = {
-        currentScript: {src: "https://chat.example.com/livechat/loader/7.js?page=1"},
+        currentScript: {src: "https://chat.example.com/livechat/loader/7.js?page=1", dataset: {position: "left"}},
         baseURI: "https://shop.example.com/",
         createElement: (tag) => Object.assign(element, {tag}),
         head: {appendChild: (node) => appended.push(node)},
     };
     const window = {};
     vm.runInNewContext(source, {window, document, URL});
-    assert.deepEqual({...window.odooLivechat}, {channelId: 7, serverUrl: "https://chat.example.com", version: "abc123",
-        fullPage: true});
+    assert.deepEqual(JSON.parse(JSON.stringify(window.odooLivechat)), {channelId: 7, serverUrl: "https://chat.example.com",
+        version: "abc123", fullPage: true, options: {position: "left"}});
     assert.deepEqual(appended, [element]);
     assert.equal(element.type, "module");
     assert.equal(element.src, "https://chat.example.com/livechat/widget/abc123/widget.js");

@@ -53,6 +53,8 @@ function makeVisitorInfo(raw) {
     return {
         session_id: raw.session_id,
         visitor_name: raw.visitor_name || '',
+        verified: Boolean(raw.visitor_verified),
+        visitor_email: raw.visitor_email || '',
         country_name: raw.country_name || '',
         country_code: /^[a-z]{2}$/.test(raw.country_code || '') ? raw.country_code : '',
         start_page: raw.page_url ? makePage(raw.page_url, raw.start_date) : false,
