@@ -27,3 +27,5 @@ from . import test_security_http
 from . import test_security_data_protection
 from . import test_patches
 from . import test_rate_limit_table
+from . import test_rate_limit_batches
+from . import test_pool_wait
