@@ -143,7 +143,10 @@ class Run:
 
     def __init__(self, args):
         self.args = args
-        self.size = SIZES[args.size]
+        self.size = dict(SIZES[args.size])
+        for key, variable in (("idle_steps", "LIVECHAT_BENCH_IDLE_STEPS"), ("idle_two", "LIVECHAT_BENCH_IDLE_TWO")):
+            if os.environ.get(variable):  # e.g. 1000,5000,8000: where does it bend?
+                self.size[key] = tuple(int(count) for count in os.environ[variable].split(","))
         self.parts = set(args.parts.split(",")) if args.parts else set(PARTS)
         unknown = self.parts - set(PARTS)
         if unknown:

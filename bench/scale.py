@@ -26,9 +26,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 NGINX = "/usr/sbin/nginx"
 NGINX_CONFIG = os.path.join(ROOT, "deploy", "nginx-livechat-two-servers.conf")
 # what the README's deployment section gives each server (deploy/nginx-livechat-two-servers.conf)
-DEPLOY_ARGS = ["--proxy-mode", "--db_maxconn=16"]
+DEPLOY_ARGS = ["--proxy-mode", "--db_maxconn=16", "--load=base,web,livechat"]
 VISITORS_PER_CLIENT = 1000  # idle visitors per client process
-CLIENT_ARRIVALS = 8  # visitors arriving at once, per client process
+CLIENT_ARRIVALS = 12  # visitors arriving at once, per client process
 STOP_TIMEOUT = 30
 
 

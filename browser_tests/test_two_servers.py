@@ -21,6 +21,9 @@ from widget_support import Odoo
 CONFIG = os.path.join(ROOT, "deploy", "nginx-livechat-two-servers.conf")
 README = os.path.join(ROOT, "README.rst")
 POLL_PATH = "/longpolling/livechat/poll"
+# each server's options beyond the test's usual ones (a server of tests/livechat_server.py), as the
+# README's command line gives them
+SERVER_ARGS = ["--db_maxconn=16", "--load=base,web,livechat"]
 LOWERED_INIT_LIMIT = 10  # widget start-ups a minute per address: the 11th is refused (burst of 10)
 
 
@@ -29,8 +32,7 @@ def servers(db_name):
     started = []
     try:
         for name in ("two-a", "two-b"):
-            started.append(OdooServer(db_name, name, proxy_mode=True, workers=2,
-                                      extra_args=["--load=base,web,livechat"]).start())
+            started.append(OdooServer(db_name, name, proxy_mode=True, workers=2, extra_args=SERVER_ARGS).start())
         yield started
     finally:
         for server in started:
@@ -139,6 +141,10 @@ def test_readme_shows_the_configuration_the_test_runs():
         readme = handle.read()
     block = "".join(("    " + line if line.strip() else line) for line in config.splitlines(True))
     assert block in readme, "README.rst's section on several servers is not %s" % CONFIG
+    section = readme.split("Several Odoo servers\n", 1)[1].split("\nConfiguration\n", 1)[0]
+    command = section.split("odoo-bin ", 1)[1].split("\n\n", 1)[0].split()
+    for option in SERVER_ARGS + ["--proxy-mode", "--workers=2"]:
+        assert option in command, "README.rst's command line for several servers lacks %s" % option
 
 
 def test_visitor_on_server_a_and_operator_on_server_b_chat_both_ways(servers, rpc, channel_id):

@@ -6,6 +6,7 @@ import threading
 import time
 
 from psycopg2 import IntegrityError, OperationalError, errorcodes
+from psycopg2.pool import PoolError
 from werkzeug.exceptions import ClientDisconnected
 
 import odoo
@@ -254,6 +255,14 @@ def answer(handler, reader, self, *args, **kwargs):
         _logger.exception("Live chat API error on %s", request.httprequest.path)
         request.env.cr.rollback()
         return error_response(500, "server_error", _("Something went wrong on our side; please try again."))
+    except PoolError:
+        # every connection of this process's pool stayed busy (patches/sql_db_pool.py waited): an
+        # overload, not a bug; the widget tries again
+        _logger.warning("Live chat API: connection pool full on %s", request.httprequest.path)
+        if request._cr:  # no new cursor: there is none to be had
+            request._cr.rollback()
+        return error_response(503, "busy", _("The server is busy: please try again in a moment."),
+                              [("Retry-After", "1")])
     except OperationalError as error:
         if error.pgcode in PG_CONCURRENCY_ERRORS_TO_RETRY:
             raise  # two requests wrote the same row (e.g. rate while leaving): Odoo replays this one

@@ -20,6 +20,12 @@ Once the database has refused a key, this process remembers it until the Retry-A
 (bounded, thread-safe), and refuses the key's next requests before any database work: a flood
 from one address costs little more than the answers it gets.
 
+Page views (``init``, every page of the site) are counted in batches: each process counts them in
+its memory and writes a batch of ``limit // INIT_BATCHES`` hits at once (checked then), so that a
+page view writes nothing most of the time. A small limit is counted one by one, as every other kind;
+a process may let through up to a batch less one more than the limit per key and minute (and forgets
+what it had not written when the minute ends), a few percent of the limit.
+
 Every limit is a row of ``RATE_LIMITS``: the routes name a kind, never a parameter or a default.
 The data file (``data/livechat_security_data.xml``) and the README's table repeat the table for
 the administrator; ``tests/test_rate_limit_table.py`` fails when one of them differs.
@@ -61,6 +67,15 @@ RATE_LIMITS = collections.OrderedDict([
     ("upload", RateLimit("livechat.rate_limit_upload", 10, WINDOW_SECONDS, "session")),
     ("file", RateLimit("livechat.rate_limit_file", 300, WINDOW_SECONDS, "address")),
 ])
+
+
+# kinds counted in each process's memory and written in batches of ``limit // BATCHES[kind]``
+BATCHES = {"init": 30}
+
+
+def batch_size(kind, limit):
+    """Hits of ``kind`` a process counts in memory before it writes them at once (1: every one)."""
+    return max(1, limit // BATCHES[kind]) if kind in BATCHES else 1
 
 
 def burst_size(limit):
@@ -143,6 +158,36 @@ class BlockedKeys(object):
 BLOCKED = BlockedKeys()
 
 
+class PendingHits(object):
+    """Hits of a batched kind counted in this process's memory, not yet in the database, per key and
+    minute (bounded, thread-safe: the oldest keys are forgotten first)."""
+
+    def __init__(self, max_keys=BLOCKED_MAX_KEYS):
+        self.max_keys = max_keys
+        self._hits = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    def add(self, key, bucket, batch):
+        """Count one hit of ``key`` in the minute ``bucket``; the hits to write now (a whole batch),
+        else 0. What a previous minute had not written is forgotten."""
+        with self._lock:
+            minute, hits = self._hits.pop(key, (bucket, 0))
+            hits = (hits if minute == bucket else 0) + 1
+            if hits >= batch:
+                return hits
+            while len(self._hits) >= self.max_keys:
+                self._hits.popitem(last=False)
+            self._hits[key] = (bucket, hits)
+            return 0
+
+    def clear(self):
+        with self._lock:
+            self._hits.clear()
+
+
+PENDING = PendingHits()
+
+
 class LivechatRateLimit(models.Model):
     """Requests counted per key and minute, for the rate limits of the visitor API."""
 
@@ -191,20 +236,22 @@ class LivechatRateLimit(models.Model):
 
     @api.model
     def _hits(self, checks, now=None, isolated=False):
-        """Count one request against each ``(kind, key, limit)`` of ``checks``, in order, in one
+        """Count one request (or ``hits`` of them) against each ``(kind, key, limit[, hits])`` of
+        ``checks``, in order, in one
         transaction (see ``_hit``), up to the first that refuses it: a refused request is not
         counted against the limits after it, as if they had been checked one after the other.
 
         Returns ``(wait, index)``: the seconds to wait and the index of the refusing check, or
         ``(0, None)``.
         """
-        checks = [(kind, key, limit) for kind, key, limit in checks if limit > 0]
+        checks = [(check + (1,))[:4] for check in checks if check[2] > 0]
         if not checks:
             return 0, None
         now = time.time() if now is None else now
         bucket = int(now // WINDOW_SECONDS)
         # the keys' hashes read the database secret: before the commit
-        params = [{"key": self._hash_key(kind, key), "bucket": bucket, "now": now} for kind, key, _l in checks]
+        params = [{"key": self._hash_key(kind, key), "bucket": bucket, "now": now, "hits": hits}
+                  for kind, key, _limit, hits in checks]
         settings = ""
         cr = self.env.cr
         if isolated:
@@ -214,13 +261,13 @@ class LivechatRateLimit(models.Model):
                 settings = "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit TO OFF; "
         wait, refusing = 0, None
         elapsed = now - bucket * WINDOW_SECONDS
-        for index, (_kind, _key, limit) in enumerate(checks):
+        for index, (_kind, _key, limit, _hits) in enumerate(checks):
             # one round trip: the settings of the transaction (first check only) and the counter
             cr.execute((settings if index == 0 else "") + """
                 WITH hit AS (
                     INSERT INTO livechat_rate_limit (key, bucket, hits, started)
-                    VALUES (%(key)s, %(bucket)s, 1, %(now)s)
-                    ON CONFLICT (key, bucket) DO UPDATE SET hits = livechat_rate_limit.hits + 1
+                    VALUES (%(key)s, %(bucket)s, %(hits)s, %(now)s)
+                    ON CONFLICT (key, bucket) DO UPDATE SET hits = livechat_rate_limit.hits + %(hits)s
                     RETURNING hits, started
                 )
                 SELECT (SELECT hits FROM hit), (SELECT started FROM hit),
@@ -259,7 +306,8 @@ class LivechatRateLimit(models.Model):
         Returns 0 when the request is allowed, else the seconds the client should wait (HTTP
         Retry-After). Commits the current transaction: call it before anything else is written.
         The counters are updated in one short transaction, up to the first refusal (``_hits``). A
-        key refused a moment ago is refused again from memory, before anything is counted.
+        key refused a moment ago is refused again from memory, before anything is counted. A
+        batched kind (``BATCHES``) is counted in memory, and in the database once a batch is full.
         """
         now = time.time()
         counted = []
@@ -271,10 +319,13 @@ class LivechatRateLimit(models.Model):
             wait = BLOCKED.wait(self._blocked_key(kind, key), limit, now)
             if wait:
                 return wait
-            counted.append((kind, key, limit))
+            batch = batch_size(kind, limit)
+            hits = 1 if batch == 1 else PENDING.add(self._blocked_key(kind, key), int(now // WINDOW_SECONDS), batch)
+            if hits:
+                counted.append((kind, key, limit, hits))
         wait, refusing = self._hits(counted, isolated=True)
         if wait:
-            kind, key, limit = counted[refusing]
+            kind, key, limit, _hits = counted[refusing]
             now = time.time()
             BLOCKED.block(self._blocked_key(kind, key), limit, now + wait, now)
         return wait

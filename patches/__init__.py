@@ -30,8 +30,9 @@ from . import http_dispatch
 from . import http_get_request
 from . import http_get_response
 from . import server_sockets
+from . import sql_db_pool
 
-PATCHES = (bus_dispatch_poll, http_dispatch, http_get_request, http_get_response, server_sockets)
+PATCHES = (bus_dispatch_poll, http_dispatch, http_get_request, http_get_response, server_sockets, sql_db_pool)
 
 
 def apply():

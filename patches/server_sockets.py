@@ -20,7 +20,10 @@ What it changes, server by server (every socket Odoo 11 opens to serve HTTP):
   ``LISTEN_BACKLOG`` connections (at least 8 per worker, as Odoo does), as a reverse proxy in
   front would. ``listen()`` again on a listening socket only changes its backlog, so whichever
   process of the server applies this first (the master with ``-d``, else a worker) raises it
-  for all; the kernel caps it at ``net.core.somaxconn``.
+  for all; the kernel caps it at ``net.core.somaxconn``. When the addon is a server-wide module
+  (``--load=base,web,livechat``, as for several servers) it is patched before the server listens:
+  ``PreforkServer.start`` raises the backlog once it has listened (the benchmark's scale part, run
+  that way, got connection resets at 50 concurrent opens without it).
 
 Why here: the servers are built by ``odoo.service.server`` before any addon runs; no extension
 point reaches their sockets.
@@ -73,9 +76,17 @@ def listen_backlog(population):
     return max(LISTEN_BACKLOG, 8 * population)
 
 
-def _raise_prefork_backlog():
-    server = getattr(odoo_server, "server", None)
-    if not isinstance(server, odoo_server.PreforkServer) or server.socket is None:
+def prefork_start(self, *args, **kwargs):
+    """``PreforkServer.start``, then the larger backlog: when the addon is a server-wide module
+    (``--load=base,web,livechat``) it is loaded, and patched, before the server has a socket."""
+    result = prefork_start.original(self, *args, **kwargs)
+    _raise_prefork_backlog(self)
+    return result
+
+
+def _raise_prefork_backlog(server=None):
+    server = server or getattr(odoo_server, "server", None)
+    if not isinstance(server, odoo_server.PreforkServer) or getattr(server, "socket", None) is None:
         return
     if getattr(server, "livechat_backlog", None) == listen_backlog(server.population):
         return
@@ -89,4 +100,5 @@ def _raise_prefork_backlog():
 def apply():
     _patch_gevent()
     _patch_threaded()
+    replace(odoo_server.PreforkServer, "start", prefork_start)
     _raise_prefork_backlog()

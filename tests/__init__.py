@@ -35,3 +35,5 @@ from . import test_transfer
 from . import test_business_hours
 from . import test_queue
 from . import test_signed_visitor
+from . import test_rate_limit_batches
+from . import test_pool_wait
