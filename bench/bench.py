@@ -36,14 +36,16 @@ SIZES = {
     # the issue's counts
     "full": {"open_seq": 20, "open_conc": (20, 50), "messages_seq": 20, "sessions": 20, "messages": 5,
              "inits": 500, "idle": 200, "button_runs": 10, "grow": 10, "deadline": 300, "overlap": False,
-             "idle_steps": (1000, 2500, 5000), "idle_two": (10000,), "scale_seq": 20, "scale_conc": 50, "queue": (50, 5)},
+             "idle_steps": (1000, 2500, 5000), "idle_two": (10000,), "scale_seq": 20, "scale_conc": 50,
+             "queue": (50, 5)},
 }
 # the scale part's rows, measured before the idle crowd and at each of its steps
 SCALE_ROWS = ("init", "open_seq", "open_conc", "to_operator_seq", "to_visitor_seq")
 IDLE_MEMORY_TARGET = 30000  # bytes of server memory per idle visitor
 OPEN_RATE_TARGET = 50  # sessions opened per second while the crowd waits
 INIT_CONCURRENCY = 4  # page views at a time: both prefork workers busy, as on a site with traffic
-PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle", "scale", "scale-two", "typing", "queue")
+PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle", "scale", "scale-two", "typing",
+         "queue")
 
 # typing and seen (issue 16): delivery on the threaded server, quiet and with every conversation typing
 TYPING_SIZES = {

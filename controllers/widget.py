@@ -32,8 +32,8 @@ WIDGET_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file
 # The widget's ES modules, in dependency order (each imports only from those before it): the core, served as
 # widget.js (main.js last), and the chat's window, served as window.js (see the docstring for what goes where).
 WIDGET_MODULES = ("state.js", "api.js", "events.js", "host.js", "boot.js", "main.js")
-WINDOW_MODULES = ("format.js", "view.js", "typing.js", "files.js", "after_chat.js", "hours.js", "offline.js", "queue.js",
-                  "chat.js")
+WINDOW_MODULES = ("format.js", "view.js", "typing.js", "files.js", "after_chat.js", "hours.js", "offline.js",
+                  "queue.js", "chat.js")
 WIDGET_CSS = "widget.css"
 WINDOW_CSS = "window.css"
 LOADER = "loader.js"  # the script of the Widget tab, with __CHANNEL_ID__, __VERSION__ and __FALLBACK_URL__
