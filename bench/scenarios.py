@@ -258,8 +258,9 @@ class TypingOverhead:
     exchanging ``messages`` messages each way at a human pace (``pace`` seconds between two), first
     quietly, then while both sides of every conversation keep typing (an event every TYPING_EVERY
     seconds, what the widget and the operator's web client send) and report what they saw after
-    each message (the visitor's ``session/seen``, the operator's ``channel_seen``). The two alternate ``rounds`` times on the same
-    conversations, so that a change of load on the machine weighs on both alike."""
+    each message (the visitor's ``session/seen``, the operator's ``channel_seen``). The two alternate
+    ``rounds`` times on the same conversations, so that a change of load on the machine weighs on
+    both alike."""
 
     KEYS = ("quiet_to_operator", "quiet_to_visitor", "typing_to_operator", "typing_to_visitor", "typing_events")
 
