@@ -392,16 +392,17 @@ async def with_deadline(coroutine, seconds, what):
 
 
 # --------------------------------------------------------------------------- typing and seen (issue 16)
-TYPING_EVERY = 1.0  # seconds between two typing events of one side: 3x the widget's throttle, the rate limit's pace
+TYPING_EVERY = 3.0  # seconds between two typing events of one side while typing: the clients' throttle
 
 
 class TypingOverhead:
     """Delivery with and without typing and seen events: ``sessions`` conversations at once, each
     exchanging ``messages`` messages each way at a human pace (``pace`` seconds between two), first
-    quietly, then while both sides of every conversation say they type (every TYPING_EVERY seconds,
-    the most the rate limits allow) and report what they saw after each message (the visitor's
-    ``session/seen``, the operator's ``channel_seen``). The two alternate ``rounds`` times on the same
-    conversations, so that a change of load on the machine weighs on both alike."""
+    quietly, then while both sides of every conversation keep typing (an event every TYPING_EVERY
+    seconds, what the widget and the operator's web client send) and report what they saw after
+    each message (the visitor's ``session/seen``, the operator's ``channel_seen``). The two alternate
+    ``rounds`` times on the same conversations, so that a change of load on the machine weighs on
+    both alike."""
 
     KEYS = ("quiet_to_operator", "quiet_to_visitor", "typing_to_operator", "typing_to_visitor", "typing_events")
 
