@@ -601,6 +601,7 @@ export class LivechatWidget {
         }
         this.view.setEnabled(false);
         this.view.removeAnswers();
+        this.view.removeConfirm();  // "End the conversation?" has no object any more
         this.setNotice(this.texts.closed);
         if (info && info.reason === "no_operator") {
             if (info.offline_form && this.config.offline_form) {

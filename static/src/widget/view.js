@@ -42,7 +42,17 @@ export class View {
             text: "\u00d7", onclick: on.close,
         });
         buttons.push(this.closeButton);
-        this.list = el("ol", {class: "lc-messages", role: "log", "aria-live": "polite", "aria-label": t.window});
+        this.list = el("ol", {class: "lc-messages", role: "log", "aria-live": "polite", "aria-label": t.window,
+            onscroll: () => { this.atBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 8; }});
+        this.atBottom = true;
+        // when a panel, a notice or the answers take room, the last messages stay in view (unless scrolled up)
+        if (typeof ResizeObserver === "function") {
+            new ResizeObserver(() => {
+                if (this.atBottom) {
+                    this.list.scrollTop = this.list.scrollHeight;
+                }
+            }).observe(this.list);
+        }
         this.items = new Map();  // message id -> its element
         this.pending = [];  // elements of the messages being sent, shown last
         this.notice = el("p", {class: "lc-notice", role: "alert", hidden: true});
@@ -347,6 +357,7 @@ export class View {
         this.form.hidden = true;
         this.list.hidden = replaceList;
         this.list.after(panel);
+        this.list.scrollTop = this.list.scrollHeight;  // the panel took room: the last messages stay in view
     }
 
     removePanel() {
