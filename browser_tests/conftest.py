@@ -83,6 +83,13 @@ def odoo(base_url, db_name):
     return Odoo(base_url, db_name)
 
 
+@pytest.fixture(autouse=True)
+def no_conversation_left(base_url, db_name):
+    """Each test starts with no conversation of another open: its operator windows, queues and caps are
+    its own."""
+    Odoo(base_url, db_name).close_every_conversation()
+
+
 @pytest.fixture
 def site():
     """A third-party website on a loopback origin of its own."""

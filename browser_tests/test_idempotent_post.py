@@ -157,7 +157,8 @@ def test_resends_at_once_with_the_same_client_id_make_one_message(base_url, db_n
                     "every request got the same answer"
             history = client.post("/livechat/api/session/history", content=json.dumps(
                 {"token": token})).json()["messages"]
-        assert [message["body"] for message in history] == ["first message", "a later message"]
+        assert [message["body"] for message in history if not message.get("welcome")] == \
+            ["first message", "a later message"]
     finally:
         odoo.retire_channel(channel_id)
 

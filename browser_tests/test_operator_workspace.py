@@ -161,6 +161,7 @@ def test_ongoing_board_updates_live(odoo, channel, page, page_errors, new_browse
                      % json.dumps(session["visitor_name"])).wait_for()
     # it ends: it leaves the board
     window.locator(".lc-close").click()
+    window.locator(".lc-confirm-end").click()  # "End the conversation?"
     row.wait_for(state="detached")
 
     assert not page_errors, page_errors

@@ -82,7 +82,14 @@ def test_hostile_visitor_is_shown_as_text_everywhere(odoo, channel, browser, bas
         assert MARKUP in message.inner_text()
         assert chat_window.locator(".o_thread_message b:text-is('bold')").count() == 0
         assert MARKUP in chat_window.locator(".o_chat_title").inner_text()
+        # the visitor's pages are http(s) links; the panel's own links (toggle, tags, the backend's
+        # records) stay inside Odoo; none is a script
         for link in chat_window.locator(".o_livechat_visitor a").all():
+            href = link.get_attribute("href") or ""
+            assert not href.strip().lower().startswith(("javascript", "data:", "vbscript")), href
+        visitor_links = chat_window.locator(".o_livechat_page_link, .o_livechat_current_page_link").all()
+        assert visitor_links, "the visitor's page is a link"
+        for link in visitor_links:
             assert link.get_attribute("href").startswith(("http://", "https://"))
         no_script_ran(operator)
 

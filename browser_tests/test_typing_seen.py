@@ -92,12 +92,14 @@ def test_typing_and_seen_both_ways(odoo, channel, operator_uid, page, page_error
 
     # typing is never a message
     messages = odoo.call("mail.message", "search_read", [("model", "=", "mail.channel"),
-                                                         ("res_id", "=", session["mail_channel_id"][0])],
+                                                         ("res_id", "=", session["mail_channel_id"][0]),
+                                                         ("livechat_welcome", "=", False)],
                          fields=["body"])
     assert len(messages) == 3, [message["body"] for message in messages]
     assert not page_errors, page_errors
     assert not visitor_errors, visitor_errors
     window.locator(".lc-close").click()
+    window.locator(".lc-confirm-end").click()  # "End the conversation?"
     wait_until(lambda: sessions_of(odoo, channel)[0]["state"] == "closed", "the chat to end")
     memberships = odoo.call("mail.channel.partner", "search", [("channel_id", "=", session["mail_channel_id"][0])])
     odoo.call("mail.channel.partner", "write", memberships,

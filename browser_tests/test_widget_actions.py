@@ -78,7 +78,9 @@ def test_direct_chat_link_opens_a_full_page_chat(page, odoo, page_errors):
     window = page.locator("[data-odoo-livechat] .lc-window")
     window.wait_for()
     box = window.bounding_box()
-    assert box["width"] >= 1200 and box["height"] >= 750, "the chat fills the page"
+    # a centred column as tall as the page under its header (the branded direct-chat page)
+    assert box["width"] >= 700 and box["height"] >= 600, "the chat fills the page's column"
+    assert abs(box["x"] + box["width"] / 2 - page.viewport_size["width"] / 2) < 5, "centred"
     textarea = window.locator("textarea")
     page.wait_for_function("t => !t.disabled", arg=textarea.element_handle())
     textarea.fill("Hello from the direct link")

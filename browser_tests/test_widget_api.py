@@ -105,6 +105,7 @@ def test_the_api_drives_the_widget_from_another_origin(odoo, site, visitor, chan
     page.evaluate("""() => { window.__offHeard = 0; const f = () => { window.__offHeard += 1; };
         LiveChat.on('close', f); LiveChat.off('close', f); }""")
     window.locator(".lc-close").click()
+    window.locator(".lc-confirm-end").click()  # "End the conversation?"
     wait_event(page, "conversation:end")
     window.locator(".lc-after-close").click()
     wait_event(page, "close", 2)

@@ -130,6 +130,7 @@ def test_three_visitors_see_their_places_then_move_up(admin, base_url, site, bro
 
         # the first closes his chat: the second is served, and the operator reads what he wrote while waiting
         first_window.locator(".lc-close").click()
+        first_window.locator(".lc-confirm-end").click()  # "End the conversation?"
         second_page.wait_for_function("t => t.textContent === 'Pia Queue'",
                                       arg=second_window.locator(".lc-title").element_handle())
         second = admin.call("livechat.session", "search_read", [("channel_id", "=", channel_id)],

@@ -66,6 +66,17 @@ class Odoo(object):
         self.call("livechat.session", "write", sessions, {"state": "closed"})
         self.call("livechat.channel", "write", [channel_id], {"active": False})
 
+    def close_every_conversation(self):
+        """No conversation left open by a test: every session closed (nobody waits in line, no operator
+        is kept busy) and every live chat window of the operators closed (their next login opens none)."""
+        sessions = self.call("livechat.session", "search", [("state", "!=", "closed")])
+        if sessions:
+            self.call("livechat.session", "write", sessions, {"state": "closed"})
+        members = self.call("mail.channel.partner", "search", [
+            ("channel_id.channel_type", "=", "livechat"), ("fold_state", "!=", "closed")])
+        if members:
+            self.call("mail.channel.partner", "write", members, {"fold_state": "closed"})
+
     def set_admin_online(self):
         """What the bus poll of the administrator's web client records: he is there, now."""
         stamp = datetime.datetime.utcnow().strftime("%Y-%m-%d %H:%M:%S")

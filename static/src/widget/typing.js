@@ -155,8 +155,8 @@ export class Liveliness {
             return;
         }
         this.showTyping(null);
-        if (message.kind !== "comment") {
-            return;
+        if (message.kind !== "comment" || message.welcome) {
+            return;  // the channel's welcome, stored when the conversation starts, is no reply
         }
         if (this.visible()) {
             this.reportSeen();
