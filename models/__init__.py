@@ -41,5 +41,7 @@ from . import livechat_session_workspace
 from . import livechat_channel_workspace
 from . import mail_channel_workspace
 from . import livechat_channel_hours
+from . import livechat_channel_contrast
+from . import livechat_channel_texts
 from . import livechat_session_transfer
 from . import mail_channel_transfer

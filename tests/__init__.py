@@ -34,3 +34,5 @@ from . import test_workspace
 from . import test_transfer
 from . import test_business_hours
 from . import test_queue
+from . import test_contrast
+from . import test_languages

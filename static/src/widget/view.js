@@ -38,12 +38,6 @@ function chatIcon() {
     return svg;
 }
 
-/** Dark text on light colours, white on dark ones. */
-export function readableOn(hex) {
-    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    return (0.299 * r + 0.587 * g + 0.114 * b) > 170 ? "#1f1f1f" : "#ffffff";
-}
-
 export class View {
     constructor({channelId, fullPage, server}) {
         this.channelId = channelId;
@@ -51,7 +45,8 @@ export class View {
         this.server = server;
     }
 
-    /** The host element and its Shadow DOM, coloured as the channel says, with the stylesheet that the
+    /** The host element and its Shadow DOM, coloured as the channel says (texts made readable on their
+     * backgrounds by the server, livechat_contrast.py), with the stylesheet that the
      * server inlines in this module (WIDGET_CSS): a constructed stylesheet, which a page's
      * Content-Security-Policy allows, else a style element. */
     mount(config) {
@@ -62,9 +57,6 @@ export class View {
             if (COLOR.test(value)) {
                 this.host.style.setProperty(`--lc-${name}`, value);
             }
-        }
-        if (COLOR.test(colors["header-bg"] || "")) {
-            this.host.style.setProperty("--lc-header-fg", readableOn(colors["header-bg"]));
         }
         const css = typeof WIDGET_CSS === "string" ? WIDGET_CSS : "";
         let style = null;
@@ -158,7 +150,11 @@ export class View {
             text: "\u00d7", onclick: on.close,
         });
         buttons.push(this.closeButton);
-        this.list = el("ol", {class: "lc-messages", role: "log", "aria-live": "polite", "aria-label": t.window});
+        // a list (no role="log", which would take its list role from the <li> messages) that is also the live
+        // region: a new message is read once, when it is added
+        this.list = el("ol", {
+            class: "lc-messages", "aria-live": "polite", "aria-relevant": "additions", "aria-label": t.window,
+        });
         this.items = new Map();  // message id -> its element
         this.pending = [];  // elements of the messages being sent, shown last
         this.notice = el("p", {class: "lc-notice", role: "alert", hidden: true});
