@@ -262,7 +262,8 @@ def test_without_reduced_motion_the_widget_may_move(odoo, site, browser, base_ur
         page.locator(WIDGET + " .lc-launcher").wait_for()
         moving = page.evaluate("""(sel) => [...document.querySelector(sel).shadowRoot.querySelectorAll('*')]
             .some((n) => { const s = getComputedStyle(n);
-                return s.animationName !== 'none' || s.transitionDuration.split(',').some((d) => parseFloat(d) > 0); })""",
+                return s.animationName !== 'none'
+                    || s.transitionDuration.split(',').some((d) => parseFloat(d) > 0); })""",
                                WIDGET)
         assert moving
     finally:

@@ -340,7 +340,7 @@ export class View {
         for (const index of dayStarts(items.map((item) => item.dataset.day || null))) {
             const [year, month, day] = items[index].dataset.day.split("-").map(Number);
             const words = formatDay(new Date(year, month - 1, day), this.locale, this.texts || {});
-            items[index].before(el("li", {class: "lc-day", role: "separator"}, el("span", {text: words})));
+            items[index].before(el("li", {class: "lc-day"}, el("span", {text: words})));
         }
     }
 
