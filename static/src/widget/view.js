@@ -420,6 +420,7 @@ export class View {
         this.form.hidden = true;
         this.list.hidden = replaceList;
         this.list.after(panel);
+        this.list.scrollTop = this.list.scrollHeight;  // the shorter list keeps its last message in view
     }
 
     removePanel() {
