@@ -41,6 +41,8 @@ from . import livechat_session_workspace
 from . import livechat_channel_workspace
 from . import mail_channel_workspace
 from . import livechat_channel_hours
+from . import livechat_channel_contrast
+from . import livechat_channel_texts
 from . import livechat_session_transfer
 from . import mail_channel_transfer
 from . import livechat_channel_signature

@@ -201,6 +201,7 @@ class LivechatSession(models.Model):
             action = "hide_button" if channel.rule_ids else "display_button"
         chatbot = self._chatbot_for_rule(channel, rule, available=False)
         card = chatbot._visitor_card() if chatbot else None
+        own = channel._visitor_texts()  # the channel's defaults in the visitor's language
         return {
             "channel_id": channel.id,
             "channel_name": channel.name,
@@ -213,16 +214,12 @@ class LivechatSession(models.Model):
             "limits": dict(WIDGET_LIMITS, **file_limits(self.env)),
             "sound": channel.unread_sound,
             "lang": lang,
-            "colors": {
-                "button-bg": channel.button_background_color or "",
-                "button-fg": channel.button_text_color or "",
-                "header-bg": channel.header_color or "",
-            },
+            "colors": channel._widget_colors(),
             "texts": dict(self._widget_texts(), **{
-                "button": channel.button_text or _("Chat with us"),
-                "notification": channel.notification_text or "",
-                "welcome": channel.welcome_message or "",
-                "placeholder": channel.input_placeholder or "",
+                "button": own["button_text"] or _("Chat with us"),
+                "notification": own["notification_text"] or "",
+                "welcome": own["welcome_message"] or "",
+                "placeholder": own["input_placeholder"] or "",
             }),
         }
 
@@ -299,6 +296,9 @@ class LivechatSession(models.Model):
 
     @api.model
     def _next_visitor_name(self):
+        """"Visitor #N", in the visitor's own language (the language his widget speaks, the request's):
+        one rule, whoever answers or forwards him, so that a visitor keeps one name in every language
+        of his history (the name is stored once, on the session)."""
         number = self.env["ir.sequence"].sudo().next_by_code("livechat.session.visitor")
         return _("Visitor #%s") % number
 
@@ -328,7 +328,7 @@ class LivechatSession(models.Model):
         operator = self._select_operator(channel, visitor["visitor_uid"])
         if not operator and not channel._queue_accepts():
             return self.sudo().browse()
-        name = visitor["visitor_name"] or self.with_context(lang=operator.lang)._next_visitor_name()
+        name = visitor["visitor_name"] or self._next_visitor_name()
         values = self._visitor_session_values(channel, dict(visitor, visitor_name=name, country=country, rule=rule))
         if channel.limit_conversations:
             return self.sudo().create(dict(values, **self._queue_values()))._queue_enter()
@@ -391,7 +391,7 @@ class LivechatSession(models.Model):
         """The channel's welcome message, which the widget showed the visitor before he wrote, is
         stored first in the conversation, in the operator's name: both sides read the same."""
         self.ensure_one()
-        welcome = self.channel_id.with_context(lang=self.env.lang).welcome_message
+        welcome = self.channel_id.with_context(lang=self.env.lang)._visitor_texts()["welcome_message"]
         if welcome and welcome.strip():
             self._post(welcome, kind="welcome")
 

@@ -93,8 +93,7 @@ class LivechatSession(models.Model):
         """A session and its conversation with no operator yet: operators see it once it is forwarded.
 
         ``visitor``: the cleaned values of ``_open_for_visitor``, with ``country`` and ``rule``."""
-        lang = channel.sudo().user_ids[:1].lang or self.env.lang
-        name = visitor.get("visitor_name") or self.with_context(lang=lang)._next_visitor_name()
+        name = visitor.get("visitor_name") or self._next_visitor_name()
         values = self._visitor_session_values(channel, dict(visitor, visitor_name=name))
         title = self._conversation_title(name, values["visitor_verified"])
         return self.sudo().create(dict(values, mail_channel_id=self._create_conversation(title).id,

@@ -37,3 +37,5 @@ from . import test_queue
 from . import test_signed_visitor
 from . import test_rate_limit_batches
 from . import test_pool_wait
+from . import test_contrast
+from . import test_languages

@@ -80,7 +80,8 @@ class TestVisitorApi(VisitorMixin, common.HttpCase):
         data = self._init()
         self.assertTrue(data["available"] and data["show_button"])
         self.assertEqual(data["action"], "display_button")
-        self.assertEqual(data["colors"], {"button-bg": "#112233", "button-fg": "#FFEEDD", "header-bg": "#445566"})
+        self.assertEqual(data["colors"], {"button-bg": "#112233", "button-fg": "#FFEEDD", "header-bg": "#445566",
+                                          "header-fg": "#FFFFFF", "accent": "#445566"})
         texts = data["texts"]
         self.assertEqual((texts["button"], texts["welcome"], texts["placeholder"]),
                          ("Talk to us", "Welcome! How can we help?", "Type here..."))

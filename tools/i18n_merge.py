@@ -186,6 +186,14 @@ def po_header(pot_header, old_header, lang):
     return header
 
 
+def hand_kept(comment):
+    """A reference to a record whose texts Odoo's export (without demo data) leaves out, translated by
+    hand in the .po: the module's Apps entry (``model:ir.module.module,...``) and the demo records
+    (``model:livechat....`` of a demo xml id). Such entries stay active when the .po is merged."""
+    return comment.startswith("#: model:ir.module.module,") or (
+        comment.startswith("#: model:livechat.") and ":livechat.livechat_" in comment and "_demo" in comment)
+
+
 def merge_po(addon_dir, langs):
     pot_path = os.path.join(addon_dir, "i18n", "%s.pot" % MODULE)
     with open(pot_path, encoding="utf-8") as handle:
@@ -199,12 +207,22 @@ def merge_po(addon_dir, langs):
             with open(po_path, encoding="utf-8") as handle:
                 old_header, old_entries = parse_po(handle.read())
         translations = {entry.msgid: entry.msgstr for entry in old_entries if entry.msgstr}
-        merged = [Entry(list(entry.comments), entry.msgid, translations.get(entry.msgid, ""))
+        # translations of records the export leaves out (the module's Apps entry, the demo data): their
+        # references are kept, and so are their entries (see hand_kept)
+        kept_refs = {entry.msgid: [line for line in entry.comments if hand_kept(line)]
+                     for entry in old_entries if not entry.obsolete}
+        merged = [Entry(list(entry.comments[:-1] if entry.comments and entry.comments[-1].startswith("#,")
+                             else entry.comments)
+                        + [line for line in kept_refs.get(entry.msgid, []) if line not in entry.comments]
+                        + (entry.comments[-1:] if entry.comments and entry.comments[-1].startswith("#,") else []),
+                        entry.msgid, translations.get(entry.msgid, ""))
                   for entry in pot_entries]
         current = {entry.msgid for entry in pot_entries}
-        obsolete = [Entry([], entry.msgid, entry.msgstr, True)
-                    for entry in old_entries if entry.msgid not in current and entry.msgstr]
-        text = render_po(po_header(pot_header, old_header, lang), merged + obsolete)
+        by_hand = [entry for entry in old_entries if not entry.obsolete and entry.msgid not in current
+                   and entry.msgstr and any(hand_kept(line) for line in entry.comments)]
+        obsolete = [Entry([], entry.msgid, entry.msgstr, True) for entry in old_entries
+                    if entry.msgid not in current and entry.msgstr and entry not in by_hand]
+        text = render_po(po_header(pot_header, old_header, lang), merged + by_hand + obsolete)
         changed = write_if_changed(po_path, text)
         missing = sum(1 for entry in merged if not entry.msgstr)
         print("%s: %d translated, %d missing, %d obsolete%s" % (

@@ -104,12 +104,13 @@ if [ "$(cat "$VENV_TOOLS/.stamp" 2>/dev/null)" != "$STAMP_TOOLS" ]; then
     echo "$STAMP_TOOLS" > "$VENV_TOOLS/.stamp"
 fi
 
-# 4. lessc (Odoo 11 compiles its stylesheets with it) ------------------------
-if [ ! -x "$NODE_DIR/node_modules/.bin/lessc" ]; then
-    log "installing lessc from npm"
+# 4. lessc (Odoo 11 compiles its stylesheets with it) and axe-core (the browser tests' WCAG audit) --
+# one npm install of all of them, so that none is pruned by installing another
+if [ ! -x "$NODE_DIR/node_modules/.bin/lessc" ] || [ ! -f "$NODE_DIR/node_modules/axe-core/axe.min.js" ]; then
+    log "installing lessc and axe-core from npm"
     mkdir -p "$NODE_DIR"
     (cd "$NODE_DIR" && npm install --silent --no-audit --no-fund --prefix "$NODE_DIR" \
-        less@3.13.1 less-plugin-clean-css@1.5.1 >/dev/null 2>&1)
+        less@3.13.1 less-plugin-clean-css@1.5.1 axe-core@4.14.1 >/dev/null 2>&1)
 fi
 
 # 5. the repository root seen by Odoo as the addon "livechat" ----------------

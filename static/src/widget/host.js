@@ -37,12 +37,6 @@ function chatIcon() {
     return svg;
 }
 
-/** Dark text on light colours, white on dark ones. */
-export function readableOn(hex) {
-    const [r, g, b] = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-    return (0.299 * r + 0.587 * g + 0.114 * b) > 170 ? "#1f1f1f" : "#ffffff";
-}
-
 /** A stylesheet in the shadow root: a constructed one, which a page's Content-Security-Policy allows,
  * else a style element. */
 function addStyle(root, css) {
@@ -72,9 +66,6 @@ export class Host {
             if (COLOR.test(value)) {
                 this.host.style.setProperty(`--lc-${name}`, value);
             }
-        }
-        if (COLOR.test(colors["header-bg"] || "")) {
-            this.host.style.setProperty("--lc-header-fg", readableOn(colors["header-bg"]));
         }
         this.addStyle(typeof WIDGET_CSS === "string" ? WIDGET_CSS : "");
         const classes = ["lc", this.fullPage ? "lc-page" : "", this.position === "left" ? "lc-left" : ""];

@@ -42,7 +42,9 @@ export class View {
             text: "\u00d7", onclick: on.close,
         });
         buttons.push(this.closeButton);
-        this.list = el("ol", {class: "lc-messages", role: "log", "aria-live": "polite", "aria-label": t.window,
+        // a list (no role="log", which would take its list role from the <li> messages) that is also the live
+        // region: a new message is read once, when it is added
+        this.list = el("ol", {class: "lc-messages", "aria-live": "polite", "aria-relevant": "additions", "aria-label": t.window,
             onscroll: () => { this.atBottom = this.list.scrollHeight - this.list.scrollTop - this.list.clientHeight < 8; }});
         this.atBottom = true;
         // when a panel, a notice or the answers take room, the last messages stay in view (unless scrolled up)
@@ -277,7 +279,7 @@ export class View {
         for (const index of dayStarts(items.map((item) => item.dataset.day || null))) {
             const [year, month, day] = items[index].dataset.day.split("-").map(Number);
             const words = formatDay(new Date(year, month - 1, day), this.locale, this.texts || {});
-            items[index].before(el("li", {class: "lc-day", role: "separator"}, el("span", {text: words})));
+            items[index].before(el("li", {class: "lc-day"}, el("span", {text: words})));
         }
     }
 
