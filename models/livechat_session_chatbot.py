@@ -180,15 +180,9 @@ class LivechatSession(models.Model):
         operator = self._select_operator(self.channel_id, self.visitor_uid)
         if not operator:
             return False
-        self.mail_channel_id.sudo().write({
-            "channel_last_seen_partner_ids": [(0, 0, self._operator_membership(operator))]})
         self.write({"operator_id": operator.id, "chatbot_state": "forwarded", "chatbot_step_id": False})
-        self._post(self._chatbot_joined_text(operator), operator.partner_id, kind="system")
-        self._notify_operator_new_conversation()
+        self._join_operator(operator)  # livechat_session_transfer: the one way an operator joins
         return True
-
-    def _chatbot_joined_text(self, operator):
-        return _("%s joined the conversation.") % operator._livechat_display_name()
 
     def _chatbot_record(self, step, value, answer=None):
         self.ensure_one()

@@ -185,24 +185,10 @@ class LivechatSession(models.Model):
         user = self.env.user
         if user not in session.channel_id.user_ids and not user.has_group("livechat.group_livechat_manager"):
             raise AccessError(_("Only the operators of %s may join its conversations.") % session.channel_id.name)
-        conversation = session.mail_channel_id
-        if user.partner_id not in conversation.channel_partner_ids:
-            conversation.write({"channel_last_seen_partner_ids": [(0, 0, self._operator_membership(user))]})
-            session._post(session._chatbot_joined_text(user), user.partner_id, kind="system")
-            session._notify_operator_update()
-        # the joiner's web client opens the conversation (livechat.discuss fetches a conversation it
-        # does not know when the server announces it)
-        self.env["bus.bus"]._livechat_sendmany([((self.env.cr.dbname, "res.partner", user.partner_id.id), {
-            "id": conversation.id,
-            "name": conversation.name,
-            "uuid": conversation.uuid,
-            "channel_type": conversation.channel_type,
-            "public": conversation.public,
-            "state": "open",
-            "is_minimized": True,
-            "livechat_session_id": session.id,
-            "livechat": session.with_context(lang=user.lang)._operator_info(),
-        })])
+        # the one way an operator joins (livechat_session_transfer): a member, the visitor told, his
+        # chat window opened
+        session._join_operator(user)
+        session._notify_operator_update()
         return True
 
     # ------------------------------------------------------------------
