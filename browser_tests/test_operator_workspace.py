@@ -146,7 +146,8 @@ def test_ongoing_board_updates_live(odoo, channel, page, page_errors, new_browse
     join_from_kanban(operator, channel)
     wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
     operator.goto("/web#action=livechat.livechat_session_action_ongoing")
-    operator.locator(".o_list_view, .o_view_nocontent").first.wait_for()
+    # the board, empty (nothing going on) or not
+    operator.locator(".o_list_view:visible, .oe_view_nocontent:visible").first.wait_for()  # Odoo 11: oe_
 
     visitor, visitor_errors = new_browser_page()
     window = start_chat(visitor, channel)
