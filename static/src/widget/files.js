@@ -9,7 +9,10 @@
  */
 import {ApiError} from "./api.js";
 import {STATES, randomToken} from "./state.js";
-import {el} from "./host.js";
+import {el, icon} from "./host.js";
+
+// a paperclip, drawn as a line (24 x 24)
+const PAPERCLIP = "M16 7v9a4 4 0 0 1-8 0V6a2.5 2.5 0 0 1 5 0v9.5a1 1 0 0 1-2 0V7";
 
 export const SAFE_IMAGE_TYPES = Object.freeze(["image/png", "image/jpeg", "image/gif", "image/webp"]);
 
@@ -120,7 +123,7 @@ export class FileSender {
         this.input = el("input", {type: "file", hidden: true, multiple: true, accept, tabindex: "-1",
             class: "lc-file-input", onchange: () => { this.send(Array.from(this.input.files)); this.input.value = ""; }});
         view.attachButton = el("button", {type: "button", class: "lc-icon-btn lc-attach", "aria-label": t.file_attach,
-            title: t.file_attach, text: "\u{1F4CE}", onclick: () => this.input.click()});
+            title: t.file_attach, onclick: () => this.input.click()}, icon(PAPERCLIP, true));
         view.form.prepend(this.input, view.attachButton);
         const win = view.window;
         win.dataset.drop = t.file_drop || "";

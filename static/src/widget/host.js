@@ -26,13 +26,23 @@ export function el(tag, attrs, ...children) {
     return node;
 }
 
-function chatIcon() {
+const CHAT_ICON = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
+
+/** A small inline icon, hidden from screen readers: the SVG path ``d``, filled, or drawn as a line
+ * (``line``). Drawn, not a character: a page's fonts may have no glyph for an emoji. */
+export function icon(d, line = false) {
     const svg = document.createElementNS(SVG, "svg");
     svg.setAttribute("viewBox", "0 0 24 24");
     svg.setAttribute("aria-hidden", "true");
     svg.setAttribute("class", "lc-icon");
     const path = document.createElementNS(SVG, "path");
-    path.setAttribute("d", "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z");
+    path.setAttribute("d", d);
+    if (line) {
+        for (const [name, value] of [["fill", "none"], ["stroke", "currentColor"], ["stroke-width", "2"],
+            ["stroke-linecap", "round"], ["stroke-linejoin", "round"]]) {
+            path.setAttribute(name, value);
+        }
+    }
     svg.append(path);
     return svg;
 }
@@ -93,7 +103,7 @@ export class Host {
         if (!this.launcher) {
             this.badge = el("span", {class: "lc-badge", "aria-hidden": "true", hidden: true});
             this.launcher = el("button", {type: "button", class: "lc-launcher", "aria-label": text, onclick: onOpen},
-                chatIcon(), el("span", {class: "lc-launcher-text", text}), this.badge);
+                icon(CHAT_ICON), el("span", {class: "lc-launcher-text", text}), this.badge);
             this.launcherLabel = text;
             // what changes while the window is minimized (the unread count) is read out by screen readers
             this.announcer = el("p", {class: "lc-sr", "aria-live": "polite", role: "status"});
