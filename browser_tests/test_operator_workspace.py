@@ -39,6 +39,10 @@ def command(composer, name, text=""):
     page = composer.page
     composer.type("/" + name)
     page.locator(".o_mention_proposition:has-text(%s)" % json.dumps(name)).first.wait_for()
+    # the list of the whole name, not one left from a shorter prefix whose first (picked by Enter) is
+    # another command: "/h" lists /help first
+    page.wait_for_function("name => { const items = document.querySelectorAll('.o_mention_proposition');"
+                           " return items.length === 1 && items[0].textContent.includes(name); }", arg=name)
     composer.press("Enter")
     if text:
         composer.type(text)
