@@ -138,6 +138,7 @@ class Visitor:
         self.waiters = waiters
         self.visitor_uid = secrets.token_hex(16)
         self.poll_url = None
+        self.limits = {}
         self.token = None
         self.name = None
         self.cursor = 0
@@ -166,6 +167,7 @@ class Visitor:
         if not config.get("poll_url"):
             raise ScenarioError("init gave no poll_url: %s" % config)
         self.poll_url = config["poll_url"]
+        self.limits = config.get("limits") or {}
         return config
 
     async def open(self):

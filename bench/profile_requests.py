@@ -8,8 +8,8 @@ does it with LIVECHAT_BENCH_PROFILE=1):
 The requests go through Odoo's whole HTTP stack (werkzeug test client on ``odoo.http.root``,
 the same dispatch, ir.http, website and ORM code as on the network) in this one thread, so a
 deterministic profiler sees all of it. For each kind of request (init, open, visitor post,
-operator post, and the visitor's and the operator's long-poll when a notification is waiting, so
-that they answer at once) it prints the mean time and the functions that cost the most; the full
+operator post, the visitor's and the operator's long-poll when a notification is waiting, so that
+they answer at once, and both sides' typing and seen) it prints the mean time and the functions that cost the most; the full
 pstats files go to --out. Then the same requests again without the profiler: the CPU time of
 this process (Odoo) and of the database's PostgreSQL backends per request (``bench/cpu.py``).
 """
@@ -91,6 +91,12 @@ class Visitor:
     def cursor(self):
         return self.call("/livechat/api/session/history", {"token": self.token})["cursor"]
 
+    def typing(self):
+        return self.call("/livechat/api/session/typing", {"token": self.token, "typing": True})
+
+    def seen(self):
+        return self.call("/livechat/api/session/seen", {"token": self.token, "message_id": 2 ** 31})
+
     def poll(self, last):
         """The long-poll, from ``last`` (a notification waits: it answers at once)."""
         return self.call("/longpolling/livechat/poll", {"token": self.token, "last": last})
@@ -115,6 +121,10 @@ class Operator:
     def poll(self, last):
         """Odoo's web client long-poll, from ``last`` (a notification waits: it answers at once)."""
         return self.rpc("/longpolling/poll", {"channels": [], "last": last, "options": {"bus_inactivity": 0}})
+
+    def call_kw(self, model, method, args):
+        return self.rpc("/web/dataset/call_kw/%s/%s" % (model, method),
+                        {"model": model, "method": method, "args": args, "kwargs": {}})
 
     def post(self, channel_id, body):
         return self.rpc("/web/dataset/call_kw/mail.channel/message_post", {
@@ -231,6 +241,12 @@ def main():
                                      args.count, **run)
     last = last_notification(args.db, [args.db, "mail.channel", conversation])
     means["operator poll"] = profile("operator-poll", lambda: operator.poll(last - 1), args.count, **run)
+    means["visitor typing"] = profile("visitor-typing", talker.typing, args.count, **run)
+    means["visitor seen"] = profile("visitor-seen", talker.seen, args.count, **run)
+    means["operator typing"] = profile("operator-typing", lambda: operator.call_kw(
+        "mail.channel", "livechat_typing", [[conversation], True]), args.count, **run)
+    means["operator seen"] = profile("operator-seen", lambda: operator.call_kw(
+        "mail.channel", "channel_seen", [[conversation]]), args.count, **run)
     sys.stdout.write("\nmean per request under the profiler: %s\n" % ", ".join(
         "%s %.1f ms" % (label, mean * 1000) for label, mean in means.items()))
     sys.stdout.write("CPU per request without the profiler (Odoo / PostgreSQL): %s\n" % ", ".join(

@@ -392,17 +392,19 @@ async def with_deadline(coroutine, seconds, what):
 
 
 # --------------------------------------------------------------------------- typing and seen (issue 16)
-TYPING_EVERY = 3.0  # seconds between two typing events of one side while typing: the clients' throttle
+TYPING_EVERY = 3.0  # seconds between two typing events of one side while typing, unless init says otherwise
 
 
 class TypingOverhead:
     """Delivery with and without typing and seen events: ``sessions`` conversations at once, each
     exchanging ``messages`` messages each way at a human pace (``pace`` seconds between two), first
-    quietly, then while both sides of every conversation keep typing (an event every TYPING_EVERY
-    seconds, what the widget and the operator's web client send) and report what they saw after
-    each message (the visitor's ``session/seen``, the operator's ``channel_seen``). The two alternate
-    ``rounds`` times on the same conversations, so that a change of load on the machine weighs on
-    both alike."""
+    quietly, then while both sides of every conversation keep typing (an event every
+    ``typing_interval`` seconds of init's limits, the widget's and the operator's throttle) and the
+    visitor reports what he saw after each message (``session/seen``). In both, the operator calls
+    ``channel_seen`` after each message, as Odoo 11's web client does in an open chat window with or
+    without this addon (what the addon adds to it, the visitor's "Seen", is in the typing round's
+    delivery). The two alternate ``rounds`` times on the same conversations, so that a change of load
+    on the machine weighs on both alike."""
 
     KEYS = ("quiet_to_operator", "quiet_to_visitor", "typing_to_operator", "typing_to_visitor", "typing_events")
 
@@ -424,11 +426,12 @@ class TypingOverhead:
     async def keep_typing(self, visitor, pair, stop):
         operator, channel_id = pair
         await asyncio.sleep(TYPING_EVERY * (hash(visitor.token) % 100) / 100.0)  # not all in step
+        every = float(visitor.limits.get("typing_interval") or TYPING_EVERY)
         while not stop.is_set():
             await self.timed(visitor._api("session/typing", {"token": visitor.token, "typing": True}))
             await self.timed(operator.call_kw("mail.channel", "livechat_typing", [[channel_id], True]))
             try:
-                await asyncio.wait_for(stop.wait(), TYPING_EVERY)
+                await asyncio.wait_for(stop.wait(), every)
             except asyncio.TimeoutError:
                 pass
 
@@ -442,8 +445,7 @@ class TypingOverhead:
             try:
                 latency, _post = await self.bench._visitor_says(visitor, pair, index)
                 to_operator.samples.append(latency)
-                if typing:
-                    await self.timed(operator.call_kw("mail.channel", "channel_seen", [[channel_id]]))
+                await operator.call_kw("mail.channel", "channel_seen", [[channel_id]])  # Odoo's web client
                 await asyncio.sleep(self.pace)
                 latency, _post = await self.bench._operator_says(visitor, pair, index)
                 to_visitor.samples.append(latency)

@@ -64,6 +64,22 @@ def json_response(data, status=200, headers=None):
     return CookielessResponse(body, status=status, headers=JSON_HEADERS + (headers or []))
 
 
+def deferred_json_response(produce):
+    """A 200 JSON answer whose data ``produce()`` gives only once Odoo's request has ended: while the
+    server writes the body (a generator, sent chunked). What the request held (its web request and
+    session, its cursor, its environments, the deep stack of Odoo's dispatch) is released meanwhile:
+    a long-poll of the gevent process parked in ``produce`` costs little more than its connection.
+    ``produce`` must not use ``request`` and manages its own environments (``api.Environment.manage``);
+    an error it raises closes the connection (the client polls again)."""
+    environ = request.httprequest.environ
+
+    def body():
+        environ.pop("werkzeug.request", None)  # the ended request, kept by the environ only
+        yield json.dumps(produce(), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    return CookielessResponse(body(), status=200, headers=JSON_HEADERS, direct_passthrough=True)
+
+
 def error_response(status, code, message, headers=None):
     return json_response({"error": {"code": code, "message": message}}, status=status, headers=headers)
 

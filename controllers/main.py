@@ -15,7 +15,8 @@ from odoo.addons.bus.models.bus import dispatch
 
 from ..models.livechat_input import CLIENT_ID_MAX_LENGTH, MESSAGE_MAX_LENGTH, URL_MAX_LENGTH, is_client_id
 from ..patches.http_dispatch import is_forwarded
-from .common import PUBLIC_API, ApiError, check_rate, int_param, json_api, json_response, str_param, visitor_session
+from .common import (PUBLIC_API, ApiError, check_rate, deferred_json_response, int_param, json_api, json_response,
+                     str_param, visitor_session)
 
 POLL_PATH = "/longpolling/livechat/poll"
 
@@ -165,15 +166,24 @@ class LivechatApi(http.Controller):
         channel = session._bus_channel()
         if request.registry.in_test_mode():
             # the test cursor is shared by the test and the server: answer at once
-            notifications = request.env["bus.bus"].sudo().poll([channel], last)
-        else:
-            if not dispatch:
-                raise ApiError(503, "longpolling_unavailable", _(
-                    "Live updates are served on the long-polling port of this server."))
-            dbname = request.db
-            request.cr.close()
-            request._cr = None
-            notifications = dispatch.poll(dbname, [channel], last, {})
+            return json_response(self._poll_answer(request.env["bus.bus"].sudo().poll([channel], last), last))
+        if not dispatch:
+            raise ApiError(503, "longpolling_unavailable", _(
+                "Live updates are served on the long-polling port of this server."))
+        dbname = request.db
+        if odoo.evented:
+            # the gevent long-polling process: the wait happens once Odoo's request has ended, while
+            # the answer's body is written; a parked long-poll then holds only its connection (see
+            # ``deferred_json_response``)
+            return deferred_json_response(
+                lambda: self._poll_answer(dispatch.poll(dbname, [channel], last, {}), last))
+        # the threaded server: a thread per request anyway, the answer keeps its Content-Length
+        request.cr.close()
+        request._cr = None
+        return json_response(self._poll_answer(dispatch.poll(dbname, [channel], last, {}), last))
+
+    @staticmethod
+    def _poll_answer(notifications, last):
+        """The long-poll's answer: the events of ``notifications`` and the cursor to poll from next."""
         cursor = max([last] + [notification["id"] for notification in notifications])
-        events = [notification["message"] for notification in notifications]
-        return json_response({"cursor": cursor, "events": events})
+        return {"cursor": cursor, "events": [notification["message"] for notification in notifications]}

@@ -20,11 +20,13 @@ Once the database has refused a key, this process remembers it until the Retry-A
 (bounded, thread-safe), and refuses the key's next requests before any database work: a flood
 from one address costs little more than the answers it gets.
 
-Page views (``init``, every page of the site) are counted in batches: each process counts them in
-its memory and writes a batch of ``limit // INIT_BATCHES`` hits at once (checked then), so that a
-page view writes nothing most of the time. A small limit is counted one by one, as every other kind;
-a process may let through up to a batch less one more than the limit per key and minute (and forgets
-what it had not written when the minute ends), a few percent of the limit.
+The requests a widget or a web client sends many times a minute without anyone asking (page views,
+``init``, on every page of the site; long-polls, again after each event; typing and "seen") are
+counted in batches (``BATCHES``): each process counts them in its memory and writes a batch of
+``limit // BATCHES[kind]`` hits at once (checked then), so that most of them write nothing. A small
+limit is counted one by one, as every other kind; a process may let through up to a batch less one
+more than the limit per key and minute (and forgets what it had not written when the minute ends),
+a few percent of the limit.
 
 Every limit is a row of ``RATE_LIMITS``: the routes name a kind, never a parameter or a default.
 The data file (``data/livechat_security_data.xml``) and the README's table repeat the table for
@@ -69,8 +71,10 @@ RATE_LIMITS = collections.OrderedDict([
 ])
 
 
-# kinds counted in each process's memory and written in batches of ``limit // BATCHES[kind]``
-BATCHES = {"init": 30}
+# kinds counted in each process's memory and written in batches of ``limit // BATCHES[kind]``: with
+# the default limits, page views 10 at a time, long-polls 10 (per session) and 20 (per address),
+# typing and seen 6
+BATCHES = {"init": 30, "poll": 12, "poll_ip": 30, "typing": 10, "typing_operator": 10, "seen": 10}
 
 
 def batch_size(kind, limit):

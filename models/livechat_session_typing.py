@@ -38,21 +38,29 @@ class LivechatSession(models.Model):
             "unread_label": _("Unread messages: %s"),
         }
 
-    def _operator_partners(self):
-        """The members of the conversation who get the visitor's typing and seen: its operators."""
+    def _operator_partner_ids(self):
+        """The members of the conversation who get the visitor's typing and seen: its operators (the
+        partners of active users), in one query: typing is sent every few seconds."""
         self.ensure_one()
-        conversation = self.sudo().mail_channel_id
-        return conversation.channel_partner_ids.filtered("user_ids") if conversation else conversation.browse()
+        self.env.cr.execute("""
+            SELECT member.partner_id
+              FROM livechat_session session
+              JOIN mail_channel_partner member ON member.channel_id = session.mail_channel_id
+             WHERE session.id = %s
+               AND EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = member.partner_id AND u.active)
+             ORDER BY member.partner_id
+        """, (self.id,))
+        return [partner_id for partner_id, in self.env.cr.fetchall()]
 
     def _notify_operators(self, values):
         """Send ``values`` (with the conversation's id) to the operators' web clients, on their partner's
         channel. No order lock: nothing the visitor's long-poll reads."""
-        partners = self._operator_partners()
-        if not partners:
+        partner_ids = self._operator_partner_ids()
+        if not partner_ids:
             return False
         message = dict(values, channel_id=self.sudo().mail_channel_id.id)
-        self.env["bus.bus"].sendmany([((self.env.cr.dbname, "res.partner", partner.id), message)
-                                      for partner in partners])
+        self.env["bus.bus"].sendmany([((self.env.cr.dbname, "res.partner", partner_id), message)
+                                      for partner_id in partner_ids])
         return True
 
     # ------------------------------------------------------------------
@@ -97,7 +105,7 @@ class LivechatSession(models.Model):
             return 0
         self.env.cr.execute("""SELECT max(seen_message_id) FROM mail_channel_partner
                                 WHERE channel_id = %s AND partner_id IN %s""",
-                            (conversation.id, tuple(self._operator_partners().ids) or (0,)))
+                            (conversation.id, tuple(self._operator_partner_ids()) or (0,)))
         return self.env.cr.fetchone()[0] or 0
 
     # ------------------------------------------------------------------

@@ -13,14 +13,24 @@ class MailChannel(models.Model):
         input emptied or was sent): the visitor's widget says so. Called by the web client (throttled
         there), rate-limited here; returns ``livechat.session._operator_typing``'s answer."""
         self.ensure_one()
-        if self.channel_type != "livechat":
+        # one query (sent every few seconds while he types): is he a member, which session is open
+        self.env.cr.execute("""
+            SELECT channel.channel_type,
+                   EXISTS (SELECT 1 FROM mail_channel_partner member
+                            WHERE member.channel_id = channel.id AND member.partner_id = %s),
+                   (SELECT session.id FROM livechat_session session
+                     WHERE session.mail_channel_id = channel.id AND session.state = 'open'
+                     ORDER BY session.id LIMIT 1)
+              FROM mail_channel channel WHERE channel.id = %s
+        """, (self.env.user.partner_id.id, self.id))
+        channel_type, member, session_id = self.env.cr.fetchone() or (None, False, None)
+        if channel_type != "livechat":
             return {"sent": False}
-        if self.env.user.partner_id not in self.sudo().channel_partner_ids:
-            raise AccessError(_("You are not a member of the conversation %s.") % self.name)
-        session = self.sudo().livechat_session_ids.filtered(lambda s: s.state == "open")[:1]
-        if not session:
+        if not member:
+            raise AccessError(_("You are not a member of the conversation %s.") % self.sudo().name)
+        if not session_id:
             return {"sent": False}
-        return session._operator_typing(typing, self.env.user)
+        return self.env["livechat.session"].sudo().browse(session_id)._operator_typing(typing, self.env.user)
 
     @api.multi
     def channel_seen(self):

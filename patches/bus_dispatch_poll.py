@@ -4,7 +4,9 @@ What it changes: Odoo 11's ``ImDispatch.poll`` reads the bus, then registers the
 dispatcher sets when a ``NOTIFY imbus`` arrives. A notification committed between the read and the
 registration wakes nobody: the poll waits Odoo's bus timeout (50 s) although a message is there.
 The replacement registers the event for every channel first, then reads, and waits only when the
-read found nothing; it unregisters in all cases. Everything else is Odoo's: ``peek``, the final
+read found nothing; it unregisters in all cases. Each read opens the ORM's environments it needs
+and closes them: a poll may wait outside any request (the visitor's long-poll in the gevent
+process waits once Odoo's request has ended, ``controllers/common.deferred_json_response``). Everything else is Odoo's: ``peek``, the final
 read with ``force_status``, the daemonic request thread of the threaded server.
 
 Why here: ``ImDispatch`` is a plain class, instantiated once per process as ``bus.dispatch``; no
@@ -35,7 +37,9 @@ def poll_listening_first(self, dbname, channels, last, options=None, timeout=odo
     registry = odoo.registry(dbname)
 
     def read(force_status=False):
-        with registry.cursor() as cr:
+        # environments only while reading: a long-poll parked here holds none (nor does it need an
+        # enclosing ``Environment.manage()``, see controllers/common.deferred_json_response)
+        with api.Environment.manage(), registry.cursor() as cr:
             return api.Environment(cr, odoo.SUPERUSER_ID, {})["bus.bus"].poll(
                 channels, last, options, force_status=force_status)
 

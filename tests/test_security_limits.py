@@ -334,6 +334,7 @@ class TestRateLimitHttp(SecurityHttpCase):
     def test_long_poll_per_ip_before_the_token_lookup(self):
         """Random tokens are counted per address only: they leave no counter of their own."""
         self.set_limit("livechat.rate_limit_poll_per_ip", 4)
+        self.set_limit("livechat.rate_limit_poll", 5)  # counted request by request (no batch)
         session = self.open_session()
         tokens = [uuid.uuid4().hex for _i in range(3)]
         for token in tokens:
