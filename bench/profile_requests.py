@@ -9,9 +9,9 @@ The requests go through Odoo's whole HTTP stack (werkzeug test client on ``odoo.
 the same dispatch, ir.http, website and ORM code as on the network) in this one thread, so a
 deterministic profiler sees all of it. For each kind of request (init, open, visitor post,
 operator post, the visitor's and the operator's long-poll when a notification is waiting, so that
-they answer at once, and both sides' typing and seen) it prints the mean time and the functions that cost the most; the full
-pstats files go to --out. Then the same requests again without the profiler: the CPU time of
-this process (Odoo) and of the database's PostgreSQL backends per request (``bench/cpu.py``).
+they answer at once, and both sides' typing and seen) it prints the mean time and the functions
+that cost the most; the full pstats files go to --out. Then the same requests again without the
+profiler: the CPU time of this process (Odoo) and of the database's PostgreSQL backends per request (``bench/cpu.py``).
 """
 import argparse
 import cProfile

@@ -6,8 +6,9 @@ registration wakes nobody: the poll waits Odoo's bus timeout (50 s) although a m
 The replacement registers the event for every channel first, then reads, and waits only when the
 read found nothing; it unregisters in all cases. Each read opens the ORM's environments it needs
 and closes them: a poll may wait outside any request (the visitor's long-poll in the gevent
-process waits once Odoo's request has ended, ``controllers/common.deferred_json_response``). Everything else is Odoo's: ``peek``, the final
-read with ``force_status``, the daemonic request thread of the threaded server.
+process waits once Odoo's request has ended, ``controllers/common.deferred_json_response``).
+Everything else is Odoo's: ``peek``, the final read with ``force_status``, the daemonic request
+thread of the threaded server.
 
 Why here: ``ImDispatch`` is a plain class, instantiated once per process as ``bus.dispatch``; no
 model or controller of the addon can change it. It serves every bus client (Odoo's web client and

@@ -97,7 +97,8 @@ def dispatch(self, environ, start_response):
 
 def dispatch_aside(root, environ, start_response):
     """Odoo's dispatch of a visitor's long-poll, in a greenlet of its own (gevent process only)."""
-    import gevent  # pylint: disable=import-outside-toplevel  (only the gevent process has it loaded)
+    # only the gevent process has gevent loaded
+    import gevent  # pylint: disable=import-outside-toplevel
 
     def run():
         with api.Environment.manage():  # the ORM's environments belong to a greenlet: its own

@@ -50,7 +50,8 @@ class TestRateLimitBatches(common.TransactionCase):
     def test_page_views_are_written_a_batch_at_a_time(self):
         self.assertEqual(batch_size("init", 300), 10)
         self.assertEqual(batch_size("open", 300), 1, "opening a conversation is counted one by one")
-        self.assertEqual([batch_size(kind, RATE_LIMITS[kind].default) for kind in ("poll", "poll_ip", "typing", "seen")],
+        widget_kinds = ("poll", "poll_ip", "typing", "seen")
+        self.assertEqual([batch_size(kind, RATE_LIMITS[kind].default) for kind in widget_kinds],
                          [10, 20, 6, 6], "what a widget sends by itself is batched")
         stored = []
         for _view in range(25):
