@@ -47,35 +47,42 @@ INIT_CONCURRENCY = 4  # page views at a time: both prefork workers busy, as on a
 PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle", "scale", "scale-two", "typing",
          "queue")
 
-# typing and seen (issue 16): delivery on the threaded server, quiet and with every conversation typing
+# typing and seen (issue 16): delivery on the threaded and the prefork server, quiet and with every
+# conversation typing
 TYPING_SIZES = {
     "tiny": {"sessions": 2, "messages": 2, "rounds": 1, "pace": 0.2},
-    "full": {"sessions": 20, "messages": 5, "rounds": 2, "pace": 1.0},
+    "full": {"sessions": 20, "messages": 5, "rounds": 4, "pace": 1.0},
 }
 TYPING_ROWS = ("quiet_to_operator", "typing_to_operator", "quiet_to_visitor", "typing_to_visitor", "typing_events")
+TYPING_SERVERS = ("threaded", "prefork")
 TYPING_OVERHEAD = 1.10  # typing and seen add at most 10% to delivery
 
 
 def typing_rows():
-    return ["threaded.typing.%s" % key for key in TYPING_ROWS]
+    return ["%s.typing.%s" % (server, key) for server in TYPING_SERVERS for key in TYPING_ROWS]
 
 
 def typing_labels(size):
     typing = TYPING_SIZES[size]
     what = "%d sessions x %d" % (typing["sessions"], typing["messages"])
-    return {
-        "threaded.typing.quiet_to_operator": "[threaded] delivery visitor->operator, %s, no typing" % what,
-        "threaded.typing.typing_to_operator": "[threaded] delivery visitor->operator, %s, all typing+seen" % what,
-        "threaded.typing.quiet_to_visitor": "[threaded] delivery operator->visitor, %s, no typing" % what,
-        "threaded.typing.typing_to_visitor": "[threaded] delivery operator->visitor, %s, all typing+seen" % what,
-        "threaded.typing.typing_events": "  the typing and seen requests themselves",
-    }
+    labels = {}
+    for server in TYPING_SERVERS:
+        labels.update({
+            "%s.typing.quiet_to_operator" % server: "[%s] delivery visitor->operator, %s, no typing" % (server, what),
+            "%s.typing.typing_to_operator" % server: "[%s] delivery visitor->operator, %s, all typing+seen" % (
+                server, what),
+            "%s.typing.quiet_to_visitor" % server: "[%s] delivery operator->visitor, %s, no typing" % (server, what),
+            "%s.typing.typing_to_visitor" % server: "[%s] delivery operator->visitor, %s, all typing+seen" % (
+                server, what),
+            "%s.typing.typing_events" % server: "  the typing requests themselves",
+        })
+    return labels
 
 
 def typing_targets():
-    return {"threaded.typing.typing_to_%s" % side: [
-        Target("p50", ratio=TYPING_OVERHEAD, base="threaded.typing.quiet_to_%s" % side)]
-        for side in ("operator", "visitor")}
+    return {"%s.typing.typing_to_%s" % (server, side): [
+        Target("p50", ratio=TYPING_OVERHEAD, base="%s.typing.quiet_to_%s" % (server, side))]
+        for server in TYPING_SERVERS for side in ("operator", "visitor")}
 
 
 def row_keys(prefix, size):
@@ -267,7 +274,7 @@ class Run:
                 if "threaded" in self.parts:
                     await self.step("threaded", self.measure(bench, "threaded"))
                 if "typing" in self.parts:
-                    await self.step("typing", self.typing(bench))
+                    await self.step("typing", self.typing(bench, "threaded"))
                 if "threaded-idle" in self.parts:
                     await self.step("threaded+idle", self.with_idle(bench, "threaded"))
                 self.memory(server, "after load")
@@ -277,14 +284,14 @@ class Run:
                 await bench.stop()
                 self.log("stopping the threaded server")
 
-    async def typing(self, bench):
-        """Delivery with and without typing and seen events (scenarios.typing_overhead)."""
-        self.log("threaded: delivery while typing")
+    async def typing(self, bench, server):
+        """Delivery with and without typing and seen events (scenarios.typing_overhead), on ``server``."""
+        self.log("%s: delivery while typing" % server)
         size = TYPING_SIZES[self.args.size]
         measures = await with_deadline(typing_overhead(bench, size["sessions"], size["messages"], size["rounds"],
                                                        size["pace"]), self.size["deadline"] * 2, "typing")
         for key, measure in measures.items():
-            self.results["threaded.typing.%s" % key] = measure.to_dict()
+            self.results["%s.typing.%s" % (server, key)] = measure.to_dict()
 
     async def history(self, bench, server):
         await self.measure(bench, "history")
@@ -305,6 +312,8 @@ class Run:
                     await self.step("prefork", self.measure(bench, "prefork"))
                 if "prefork-idle" in self.parts:
                     await self.step("prefork+idle", self.with_idle(bench, "prefork"))
+                if "typing" in self.parts:
+                    await self.step("prefork typing", self.typing(bench, "prefork"))
                 if "queue" in self.parts:
                     await self.step("prefork queue", self.queue(bench))
                 self.memory(server, "after load")
@@ -392,7 +401,7 @@ class Run:
             self.versus = Versus(self, PAGE_URL)
             await self.versus.measure()
             return
-        prefork = self.parts & {"prefork", "prefork-idle", "queue"}
+        prefork = self.parts & {"prefork", "prefork-idle", "queue", "typing"}
         if prefork and self.size["overlap"]:
             # tiny size: the prefork server starts while the threaded one is measured (figures don't matter)
             self.prefork_server = self.server(self.args.prefork_db, 2).launch()

@@ -139,6 +139,7 @@ class Visitor:
         self.visitor_uid = secrets.token_hex(16)
         self.poll_url = None
         self.limits = {}
+        self.reports_seen = False  # as the widget with its window open: the operator's messages read
         self.token = None
         self.name = None
         self.cursor = 0
@@ -193,10 +194,14 @@ class Visitor:
         return self.poll_task
 
     async def _poll_loop(self):
+        seen = 0
         while not self.closed:
+            body = {"token": self.token, "last": self.cursor}
+            if seen:
+                body["seen"] = seen  # what the widget showed, told with its next long-poll
+            seen = 0
             try:
-                result = await post_json(self.client, self.poll_url, {"token": self.token, "last": self.cursor},
-                                         timeout=POLL_TIMEOUT)
+                result = await post_json(self.client, self.poll_url, body, timeout=POLL_TIMEOUT)
             except ScenarioError as error:
                 # the messages awaited now count as failed; then retry, as the widget does
                 self.error = self.error or error
@@ -207,6 +212,9 @@ class Visitor:
             for event in result.get("events", []):
                 if event.get("type") == "closed":
                     self.closed = True
+                message = event.get("message") or {}
+                if self.reports_seen and event.get("type") == "message" and not message.get("is_visitor"):
+                    seen = max(seen, message.get("id") or 0)
                 self.waiters.arrived(event)
 
     async def stop_polling(self, timeout=10):

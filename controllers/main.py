@@ -155,7 +155,8 @@ class LivechatApi(http.Controller):
     @http.route(POLL_PATH, **PUBLIC_API)
     @json_api
     def poll(self, data):
-        """Wait (up to ~50 s) for events of the visitor's session on Odoo's bus."""
+        """Wait (up to ~50 s) for events of the visitor's session on Odoo's bus. ``seen``: the last
+        message the widget showed since its previous poll (see ``session_seen``)."""
         # per address before the token lookup; per session after it (an unknown token counts nothing)
         check_rate("poll_ip", self._remote_addr())
         session = visitor_session(data)
@@ -163,6 +164,10 @@ class LivechatApi(http.Controller):
         if session.state == "waiting":
             session._queue_seen()  # still in line: a visitor who closed his page leaves it
         last = int_param(data, "last", required=False) or 0
+        seen = int_param(data, "seen", required=False)
+        if seen:
+            # what the widget showed since its last poll, told on the way (``session/seen`` otherwise)
+            session._visitor_seen(seen)
         channel = session._bus_channel()
         if request.registry.in_test_mode():
             # the test cursor is shared by the test and the server: answer at once
@@ -178,6 +183,7 @@ class LivechatApi(http.Controller):
             return deferred_json_response(
                 lambda: self._poll_answer(dispatch.poll(dbname, [channel], last, {}), last))
         # the threaded server: a thread per request anyway, the answer keeps its Content-Length
+        request.cr.commit()  # what was seen
         request.cr.close()
         request._cr = None
         return json_response(self._poll_answer(dispatch.poll(dbname, [channel], last, {}), last))

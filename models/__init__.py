@@ -11,6 +11,7 @@ from . import livechat_session_data_protection
 from . import livechat_geoip
 from . import ir_http
 from . import bus_bus
+from . import bus_presence
 from . import mail_channel
 from . import mail_message
 from . import mail_channel_discuss

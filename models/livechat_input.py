@@ -31,11 +31,13 @@ QUOTE_MAX_LENGTH = 100             # the visitor's input quoted back in an error
 CLIENT_ID_MAX_LENGTH = 64          # the id the widget gives a message, reused by its resends (rejected above)
 NOTE_MAX_LENGTH = 4000             # an operator's internal note on a conversation (rejected above)
 TAG_NAME_MAX_LENGTH = 40           # the name of a conversation tag (rejected above)
-# typing indicators, both sides (livechat_events ``typing``): one event at most this often while typing,
-# a stop event after this many idle seconds, and the receiver forgets an indicator not renewed in time
-TYPING_INTERVAL_SECONDS = 3
+# typing indicators, both sides (livechat_events ``typing``): said at once when typing starts, renewed
+# this often while it goes on, a stop event after this many idle seconds or when the input empties (a
+# sent message ends it by itself: the receiver forgets the sender's typing when his message arrives),
+# and the receiver forgets an indicator not renewed in time (a stop lost with a closed tab)
+TYPING_INTERVAL_SECONDS = 10
 TYPING_IDLE_SECONDS = 5
-TYPING_EXPIRE_SECONDS = 8
+TYPING_EXPIRE_SECONDS = 15
 
 # --- files (bytes) -----------------------------------------------------------------------------
 FILE_MAX_BYTES = 10 * 1024 * 1024  # a file a visitor sends (rejected above: HTTP 413)

@@ -84,18 +84,29 @@ class LivechatSession(models.Model):
         see "Seen" under their last message up to it. An id that is not of this conversation is taken
         as its last message; an older one than kept changes nothing. Returns the id kept."""
         self.ensure_one()
-        session = self.sudo()
-        if not session.mail_channel_id:
-            return 0
-        self.env.cr.execute("""SELECT max(id) FROM mail_message
-                                WHERE model = 'mail.channel' AND res_id = %s AND id <= %s""",
-                            (session.mail_channel_id.id, message_id))
-        seen = self.env.cr.fetchone()[0] or 0
-        if seen <= session.visitor_seen_message_id:
-            return session.visitor_seen_message_id
-        session.visitor_seen_message_id = seen
-        self._notify_operators({"type": "livechat_seen", "message_id": seen})
-        return seen
+        # one statement: it rides on most of the widget's long-polls (a column of the session only:
+        # no ORM write, its cache entry dropped)
+        self.env.cr.execute("""
+            WITH seen AS (
+                SELECT session.id, session.visitor_seen_message_id AS kept,
+                       (SELECT max(message.id) FROM mail_message message
+                         WHERE message.model = 'mail.channel' AND message.res_id = session.mail_channel_id
+                           AND message.id <= %(message_id)s) AS shown
+                  FROM livechat_session session
+                 WHERE session.id = %(id)s AND session.mail_channel_id IS NOT NULL
+            ), kept AS (
+                UPDATE livechat_session session SET visitor_seen_message_id = seen.shown
+                  FROM seen WHERE session.id = seen.id AND seen.shown > coalesce(seen.kept, 0)
+                RETURNING session.visitor_seen_message_id
+            )
+            SELECT (SELECT visitor_seen_message_id FROM kept), (SELECT coalesce(kept, 0) FROM seen)
+        """, {"id": self.id, "message_id": message_id})
+        newly_seen, kept = self.env.cr.fetchone()
+        if not newly_seen:
+            return kept or 0
+        self.invalidate_cache(["visitor_seen_message_id"], self.ids)
+        self._notify_operators({"type": "livechat_seen", "message_id": newly_seen})
+        return newly_seen
 
     def _operator_seen_id(self):
         """The last message an operator of the conversation has read (0: none), for the visitor."""

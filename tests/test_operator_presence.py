@@ -174,3 +174,31 @@ class TestInactivityParameterForm(common.HttpCase):
         self.assertIn("whole number greater than 0", error["message"])
         param.invalidate_cache()
         self.assertEqual(param.value, "30")
+
+
+class TestPresenceWrites(PresenceCase):
+    """An operator's web client long-polls after every event: his presence is written only when the
+    stored one is no longer fresh (models/bus_presence.py), and who is available stays the same."""
+
+    def presence_of(self, user):
+        return self.env["bus.presence"].search([("user_id", "=", user.id)]).read(["last_poll", "last_presence"])[0]
+
+    def test_a_fresh_presence_is_not_written_again(self):
+        before = self.presence_of(self.active_op)
+        # polled 5 s ago, clicked 2 minutes ago: a poll saying so again writes nothing
+        presences = self.env["bus.presence"].sudo(self.active_op)
+        self.assertTrue(presences._livechat_presence_is_fresh(120000))
+        presences.update(120000)
+        self.env["bus.presence"].invalidate_cache()
+        self.assertEqual(self.presence_of(self.active_op), before)
+        self.assertEqual(self.channel._get_available_operators(), self.active_op)
+
+    def test_a_stale_poll_or_a_newer_click_is_written(self):
+        def fresh(user, inactivity_ms):
+            return self.env["bus.presence"].sudo(user)._livechat_presence_is_fresh(inactivity_ms)
+        self.assertFalse(fresh(self.active_op, 0), "he clicked now: his presence moves 2 minutes on")
+        self.assertFalse(fresh(self.idle_op, 0), "back after 25 minutes: available at once")
+        self.assertTrue(fresh(self.idle_op, 25 * 60 * 1000), "still idle: nothing to write")
+        self.assertFalse(fresh(self.gone_op, 0), "his last poll is 5 minutes old")
+        self.assertFalse(fresh(self.new_op, 0), "no presence yet: Odoo creates it")
+        self.assertFalse(fresh(self.active_op, "not a number"))

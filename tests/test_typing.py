@@ -109,6 +109,23 @@ class TestTyping(VisitorMixin, common.HttpCase):
         self.assertEqual(beyond.json(), {"seen": later["id"]})
         self.assertEqual(len(self._partner_events(self.operator.partner_id, "livechat_seen")), 2)
 
+    def test_visitor_seen_rides_on_the_long_poll(self):
+        """The widget polls again as soon as a reply arrived: what it showed comes with that poll."""
+        reply = self.session._post("How can I help?", kind="operator")
+        cursor = self._call("/longpolling/livechat/poll", {"token": self.token, "last": 0}).json()["cursor"]
+        response = self._call("/longpolling/livechat/poll", {"token": self.token, "last": cursor, "seen": reply["id"]})
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(self.session.visitor_seen_message_id, reply["id"])
+        self.assertEqual(self._partner_events(self.operator.partner_id, "livechat_seen"), [
+            {"type": "livechat_seen", "channel_id": self.conversation.id, "message_id": reply["id"]}])
+        # told again, or an older one: nothing new for the operator
+        for seen in (reply["id"], 1):
+            self._call("/longpolling/livechat/poll", {"token": self.token, "last": cursor, "seen": seen})
+        self.assertEqual(len(self._partner_events(self.operator.partner_id, "livechat_seen")), 1)
+        self.assertEqual(self.session.visitor_seen_message_id, reply["id"])
+        bad = self._call("/longpolling/livechat/poll", {"token": self.token, "last": cursor, "seen": "all"})
+        self.assertEqual((bad.status_code, bad.json()["error"]["code"]), (400, "invalid_seen"))
+
     def test_visitor_seen_is_rate_limited(self):
         self._limit("seen", 2)
         statuses = [self._call("/livechat/api/session/seen", {"token": self.token, "message_id": 1}).status_code

@@ -315,9 +315,12 @@ export class LivechatWidget {
                     this.setNotice("");
                 }
                 this.pollAbort = new AbortController();
-                const result = await call(this.config.poll_url, {
-                    token: this.session.token, last: this.session.cursor || 0,
-                }, {signal: this.pollAbort.signal});
+                const body = {token: this.session.token, last: this.session.cursor || 0};
+                const seen = this.live.seenForPoll();
+                if (seen) {
+                    body.seen = seen;  // what the visitor just read, told on the way
+                }
+                const result = await call(this.config.poll_url, body, {signal: this.pollAbort.signal});
                 if (!live()) {
                     break;
                 }
@@ -332,6 +335,7 @@ export class LivechatWidget {
                 if (!live() || error.name === "AbortError") {
                     break;
                 }
+                this.live.seenLost();
                 if (error.status === 403) {
                     this.ended();
                     break;

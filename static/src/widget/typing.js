@@ -5,8 +5,9 @@
  */
 import {storage} from "./state.js";
 
-/** Says "typing" at most once every ``interval`` ms while the visitor types, and "stopped" when the input
- * empties, the message is sent, or after ``idle`` ms without a keystroke. ``send(typing)`` does the talking. */
+/** Says "typing" at once, then again every ``interval`` ms while the visitor types, and "stopped" when the
+ * input empties or after ``idle`` ms without a keystroke; a message sent says nothing more (the operator's
+ * side forgets the typing when the message arrives). ``send(typing)`` does the talking. */
 export class TypingNotifier {
     constructor(send, {interval = 3000, idle = 5000, now = () => Date.now(), timers = globalThis} = {}) {
         Object.assign(this, {send, interval, idle, now, timers});
@@ -31,7 +32,15 @@ export class TypingNotifier {
         this.timer = this.timers.setTimeout(() => this.stop(), this.idle);
     }
 
-    /** Stopped (input emptied, message sent, idle): one "stopped", if "typing" was said. */
+    /** The message was sent: typing ended without a word (the message tells it). */
+    sent() {
+        this.timers.clearTimeout(this.timer);
+        this.timer = null;
+        this.active = false;
+        this.sentAt = -Infinity;
+    }
+
+    /** Stopped (input emptied, idle): one "stopped", if "typing" was said. */
     stop() {
         this.timers.clearTimeout(this.timer);
         this.timer = null;
@@ -139,7 +148,7 @@ export class Liveliness {
 
     sent() {
         if (this.notifier) {
-            this.notifier.stop();
+            this.notifier.sent();
         }
     }
 
@@ -185,6 +194,22 @@ export class Liveliness {
                 this.sendSeen();
             }, 300);
         }
+    }
+
+    /** The last message shown, to tell with the next long-poll (0: nothing new): said there, it needs no
+     * request of its own (the widget polls again as soon as a message arrived). */
+    seenForPoll() {
+        const session = this.widget.session, lastId = session && this.visible() && session.lastId;
+        if (!lastId || lastId <= this.reportedSeen) {
+            return 0;
+        }
+        this.reportedSeen = lastId;
+        return lastId;
+    }
+
+    /** The long-poll that told ``seenForPoll`` failed: told again with the next message shown. */
+    seenLost() {
+        this.reportedSeen = 0;
     }
 
     sendSeen() {

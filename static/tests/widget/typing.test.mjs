@@ -1,4 +1,5 @@
-// The typing throttle (one event every few seconds while typing, a stop event) and the unread counter.
+// The typing throttle (said at once, renewed every few seconds while typing, a stop event, nothing on
+// send) and the unread counter.
 import {test} from "node:test";
 import assert from "node:assert/strict";
 
@@ -58,7 +59,18 @@ test("a stop when the keys stop for the idle time, once", () => {
     assert.equal(sent.length, 3, "one stop, then silence");
 });
 
-test("a stop when the input empties or the message is sent; nothing when nothing was said", () => {
+test("a sent message ends typing without a stop event: the message tells it", () => {
+    const {clock, sent, typing} = notifier();
+    typing.input("hi");
+    clock.advance(500);
+    typing.sent();
+    clock.advance(10000);
+    assert.deepEqual(sent, [[0, true]], "no stop, and the idle timer never fires");
+    typing.input("next one");  // typing again is said at once
+    assert.deepEqual(sent, [[0, true], [10500, true]]);
+});
+
+test("a stop when the input empties or after the idle time; nothing when nothing was said", () => {
     const {clock, sent, typing} = notifier();
     typing.stop();
     typing.input("   ");

@@ -9,8 +9,8 @@ odoo.define('livechat.typing', function (require) {
  * - what the visitor's widget showed him comes as `livechat_seen` (and with the conversation's
  *   info): "Seen" under the operator's last message up to it;
  * - the operator's keystrokes in a live chat call `mail.channel.livechat_typing` (throttled here:
- *   one call every few seconds while typing, one when he stops, sends or empties the input;
- *   rate-limited by the server, which answers the timing to use).
+ *   one call when he starts, again every few seconds while he types, one when he stops or empties
+ *   the input, none when he sends; rate-limited by the server, which answers the timing to use).
  * Names are inserted as text, never as HTML.
  */
 var bus = require('bus.bus').bus;
@@ -151,15 +151,17 @@ ChatThread.include({
 //----------------------------------------------------------------------------------
 
 /**
- * The operator's typing in one conversation: said at once, then at most every `interval` seconds,
- * and a stop after `idle` seconds without a key, when the input empties or the message is sent.
+ * The operator's typing in one conversation: said at once, then again every `interval` seconds while
+ * he types, and a stop after `idle` seconds without a key or when the input empties; a message sent
+ * says nothing more (the widget forgets the typing when the message arrives). The server's answer
+ * gives the timing (livechat_input.TYPING_*); these are its values until the first answer.
  */
 function TypingNotifier(channelID) {
     this.channelID = channelID;
     this.active = false;
     this.sentAt = 0;
     this.timer = null;
-    this.interval = 3;
+    this.interval = 10;
     this.idle = 5;
 }
 
@@ -180,6 +182,11 @@ TypingNotifier.prototype.input = function (text) {
     this.timer = setTimeout(function () {
         self.stop();
     }, this.idle * 1000);
+};
+
+TypingNotifier.prototype.sent = function () {
+    clearTimeout(this.timer);
+    this.active = false;
 };
 
 TypingNotifier.prototype.stop = function () {
@@ -216,7 +223,7 @@ var postMessage = chatManager.post_message;
 chatManager.post_message = function (data, options) {
     var notifier = options && notifiers[options.channel_id];
     if (notifier) {
-        notifier.stop();
+        notifier.sent();
     }
     return postMessage.apply(this, arguments);
 };

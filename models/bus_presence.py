@@ -1,0 +1,41 @@
+"""Odoo's ``bus.presence``: an operator's web client long-polls after every event it receives, and
+Odoo 11 writes his presence (and commits) at the start of every long-poll. A busy operator's web
+client polls several times a second (each message, each "seen" and typing event of each of his
+conversations wakes it): the write is skipped while the stored presence is fresh enough to say the
+same thing. Who is online is read with minutes of tolerance (Odoo's ``DISCONNECTION_TIMER``, 55 s;
+the channel's inactivity, ``livechat_channel_presence``): a presence at most
+``PRESENCE_REFRESH_SECONDS`` old changes none of it."""
+from odoo import api, models
+
+PRESENCE_REFRESH_SECONDS = 10
+
+
+class BusPresence(models.Model):
+    """A long-poll's presence write, only when the stored one is no longer fresh."""
+
+    _inherit = "bus.presence"
+
+    @api.model
+    def update(self, inactivity_period):
+        """Odoo's ``update`` (last poll now, last presence ``inactivity_period`` ms ago if later than
+        stored, committed), unless the stored presence is fresh: then nothing is written."""
+        if self._livechat_presence_is_fresh(inactivity_period):
+            return None
+        return super(BusPresence, self).update(inactivity_period)
+
+    @api.model
+    def _livechat_presence_is_fresh(self, inactivity_period):
+        """Whether the current user's stored presence is within ``PRESENCE_REFRESH_SECONDS`` of what
+        ``update(inactivity_period)`` would write (its last poll, and its last presence when later)."""
+        try:
+            inactivity_ms = max(int(inactivity_period), 0)
+        except (TypeError, ValueError):
+            return False
+        self.env.cr.execute("""
+            SELECT 1 FROM bus_presence
+             WHERE user_id = %(uid)s
+               AND last_poll >= (now() AT TIME ZONE 'UTC') - interval '1 second' * %(refresh)s
+               AND last_presence >= (now() AT TIME ZONE 'UTC') - interval '1 millisecond' * %(inactivity)s
+                                    - interval '1 second' * %(refresh)s
+        """, {"uid": self.env.uid, "refresh": PRESENCE_REFRESH_SECONDS, "inactivity": inactivity_ms})
+        return bool(self.env.cr.fetchone())
