@@ -397,14 +397,14 @@ TYPING_EVERY = 3.0  # seconds between two typing events of one side while typing
 
 class TypingOverhead:
     """Delivery with and without typing and seen events: ``sessions`` conversations at once, each
-    exchanging ``messages`` messages each way at a human pace (``pace`` seconds between two), first
+    exchanging ``messages`` messages each way at a human pace (``pace`` seconds between two),
     quietly, and while both sides of every conversation keep typing (an event every
     ``typing_interval`` seconds of init's limits, the widget's and the operator's throttle) and the
     visitor reports what he saw after each message (with his next long-poll, as the widget does). In
     both, the operator calls ``channel_seen`` after each message, as Odoo 11's web client does in an
     open chat window with or without this addon (what the addon adds to it, the visitor's "Seen", is
-    in the typing round's delivery). The two alternate ``rounds`` times on the same conversations, so that a change of load
-    on the machine weighs on both alike; they take turns at coming first."""
+    in the typing round's delivery). The two alternate ``rounds`` times on the same conversations,
+    each coming first in turn, so that a change of load on the machine weighs on both alike."""
 
     KEYS = ("quiet_to_operator", "quiet_to_visitor", "typing_to_operator", "typing_to_visitor", "typing_events")
 
