@@ -2,12 +2,15 @@
 Odoo 11 writes his presence (and commits) at the start of every long-poll. A busy operator's web
 client polls several times a second (each message, each "seen" and typing event of each of his
 conversations wakes it): the write is skipped while the stored presence is fresh enough to say the
-same thing. Who is online is read with minutes of tolerance (Odoo's ``DISCONNECTION_TIMER``, 55 s;
-the channel's inactivity, ``livechat_channel_presence``): a presence at most
-``PRESENCE_REFRESH_SECONDS`` old changes none of it."""
+same thing.
+
+How fresh: a poll that skips the write may then wait Odoo's whole bus timeout (``TIMEOUT``, 50 s)
+before the next one writes, and whoever has not polled for ``DISCONNECTION_TIMER`` (55 s) is offline
+(Odoo's ``im_status``, and the operators available to a channel, ``livechat_channel_presence``):
+``PRESENCE_REFRESH_SECONDS`` stays within those 5 seconds of margin."""
 from odoo import api, models
 
-PRESENCE_REFRESH_SECONDS = 10
+PRESENCE_REFRESH_SECONDS = 2  # TIMEOUT + this < DISCONNECTION_TIMER (tests/test_operator_presence.py)
 
 
 class BusPresence(models.Model):

@@ -4,6 +4,10 @@ from odoo import SUPERUSER_ID, api, fields
 from odoo.exceptions import ValidationError
 from odoo.tests import common
 
+from odoo.addons.bus.models.bus import TIMEOUT
+from odoo.addons.bus.models.bus_presence import DISCONNECTION_TIMER
+
+from ..models.bus_presence import PRESENCE_REFRESH_SECONDS
 from .common import LivechatCase
 
 PARAM = "livechat.operator_inactivity_minutes"
@@ -184,8 +188,9 @@ class TestPresenceWrites(PresenceCase):
         return self.env["bus.presence"].search([("user_id", "=", user.id)]).read(["last_poll", "last_presence"])[0]
 
     def test_a_fresh_presence_is_not_written_again(self):
+        self.set_presence(self.active_op, last_poll=ago(seconds=1), last_presence=ago(minutes=2))
         before = self.presence_of(self.active_op)
-        # polled 5 s ago, clicked 2 minutes ago: a poll saying so again writes nothing
+        # polled a second ago, clicked 2 minutes ago: a poll saying so again writes nothing
         presences = self.env["bus.presence"].sudo(self.active_op)
         self.assertTrue(presences._livechat_presence_is_fresh(120000))
         presences.update(120000)
@@ -193,11 +198,18 @@ class TestPresenceWrites(PresenceCase):
         self.assertEqual(self.presence_of(self.active_op), before)
         self.assertEqual(self.channel._get_available_operators(), self.active_op)
 
+    def test_a_skipped_write_never_lets_him_seem_offline(self):
+        """A poll that skips the write may wait Odoo's whole bus timeout before the next one."""
+        self.assertLess(TIMEOUT + PRESENCE_REFRESH_SECONDS, DISCONNECTION_TIMER)
+
     def test_a_stale_poll_or_a_newer_click_is_written(self):
         def fresh(user, inactivity_ms):
             return self.env["bus.presence"].sudo(user)._livechat_presence_is_fresh(inactivity_ms)
+        self.assertFalse(fresh(self.active_op, 120000), "his last poll is 5 s old: written (Odoo's 55 s margin)")
+        self.set_presence(self.active_op, last_poll=ago(seconds=1), last_presence=ago(minutes=2))
         self.assertFalse(fresh(self.active_op, 0), "he clicked now: his presence moves 2 minutes on")
         self.assertFalse(fresh(self.idle_op, 0), "back after 25 minutes: available at once")
+        self.set_presence(self.idle_op, last_poll=ago(seconds=1), last_presence=ago(minutes=25))
         self.assertTrue(fresh(self.idle_op, 25 * 60 * 1000), "still idle: nothing to write")
         self.assertFalse(fresh(self.gone_op, 0), "his last poll is 5 minutes old")
         self.assertFalse(fresh(self.new_op, 0), "no presence yet: Odoo creates it")
