@@ -425,8 +425,11 @@ class TypingOverhead:
 
     async def keep_typing(self, visitor, pair, stop):
         operator, channel_id = pair
-        await asyncio.sleep(TYPING_EVERY * (hash(visitor.token) % 100) / 100.0)  # not all in step
         every = float(visitor.limits.get("typing_interval") or TYPING_EVERY)
+        # not all in step: each typist starts at his own moment of the interval (of the round's
+        # messages when they take less time: the tiny size)
+        spread = min(every, 2 * self.pace * self.messages)
+        await asyncio.sleep(spread * (hash(visitor.token) % 100) / 100.0)
         while not stop.is_set():
             await self.timed(visitor._api("session/typing", {"token": visitor.token, "typing": True}))
             await self.timed(operator.call_kw("mail.channel", "livechat_typing", [[channel_id], True]))

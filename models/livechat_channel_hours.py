@@ -180,13 +180,14 @@ class LivechatChannel(models.Model):
     # ------------------------------------------------------------------
     # What the widget shows
     # ------------------------------------------------------------------
-    def _hours_widget_info(self, now=None):
+    def _hours_widget_info(self, now=None, state=None):
         """The business hours in ``init`` (None without business hours): whether the channel is open
         and, when closed, the next opening as an ISO UTC instant (the widget writes it in the visitor's
         language and timezone), with the texts to write it and a fallback written here in the channel's
-        timezone ("We're back Monday at 9:00.") in the language of this environment."""
+        timezone ("We're back Monday at 9:00.") in the language of this environment. ``state``: the
+        ``_hours_state(now)`` the caller computed already."""
         self.ensure_one()
-        state = self._hours_state(now)
+        state = state or self._hours_state(now)
         if not state["enabled"]:
             return None
         info = {"open": state["open"], "next_opening": None, "text": "", "day": "",

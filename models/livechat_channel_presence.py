@@ -47,7 +47,7 @@ class LivechatChannel(models.Model):
         """, (tuple(users.ids), DISCONNECTION_TIMER, self._operator_inactivity_minutes()))
         return {row[0] for row in self.env.cr.fetchall()}
 
-    def _get_available_operators(self):
+    def _get_available_operators(self, hours_open=None):
         """Operators who can take a new conversation now: members, online and recently active, within
         the channel's business hours (livechat_channel_hours), and whose status says so
         (res_users_livechat_status: Away never, Busy only when the channel lets busy operators take new
@@ -55,9 +55,10 @@ class LivechatChannel(models.Model):
 
         One small query (members joined to their presence), never cached: every page view asks
         (``livechat.session._widget_init``), and an operator who comes online or goes away must show
-        at once."""
+        at once. ``hours_open``: whether the channel's business hours are open now, when the caller
+        knows it already (``init`` computes them once for both uses)."""
         self.ensure_one()
-        if not self._hours_is_open():
+        if not (self._hours_is_open() if hours_open is None else hours_open):
             return self.env["res.users"].browse()
         statuses = ("online", "busy") if self.sudo().busy_takes_new else ("online",)
         self.env.cr.execute("""

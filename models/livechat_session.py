@@ -160,11 +160,12 @@ class LivechatSession(models.Model):
         """
         rule = self.env["livechat.channel.rule"].match_rule(channel, url_path, country_code)
         result = self._widget_init_cached(channel.id, rule.id or None, self.env.lang or "en_US")
-        available = bool(channel._get_available_operators())
+        hours_state = channel.sudo()._hours_state()  # once, for the availability and the widget
+        available = bool(channel._get_available_operators(hours_open=hours_state["open"]))
         any_time, if_nobody = result.pop("chatbot_any_time"), result.pop("chatbot_if_no_operator")
         chatbot = any_time or (None if available else if_nobody)
         # outside business hours: the offline form and when we are back, or no button (the channel's choice)
-        hours = channel.sudo()._hours_widget_info()
+        hours = channel.sudo()._hours_widget_info(state=hours_state)
         closed = bool(hours and not hours["open"])
         if closed:
             if channel.sudo().hours_closed_action == "hide_button":
