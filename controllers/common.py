@@ -172,15 +172,7 @@ def read_upload_body():
             raise ApiError(400, "invalid_upload", _(
                 "An upload starts with one line of JSON (the token and the file's name), then the file."))
         cached = httprequest.environ["livechat.upload"] = {"header": line, "rest": rest, "file": None}
-    try:
-        data = json.loads(cached["header"].decode("utf-8")) if cached["header"].strip() else {}
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        raise ApiError(400, "invalid_json", _("The request body is not valid JSON."))
-    if not isinstance(data, dict):
-        raise ApiError(400, "invalid_json", _("The request body must be a JSON object."))
-    if not storable_text(data):
-        raise ApiError(400, "invalid_text", _("The request contains characters that cannot be stored."))
-    return data
+    return json_object(cached["header"])
 
 
 def read_upload_file():
@@ -219,6 +211,12 @@ def read_json_body():
         httprequest.environ["livechat.body"] = raw
     if len(raw) > MAX_BODY_BYTES:
         raise ApiError(413, "request_too_large", _("The request is too large."))
+    return json_object(raw)
+
+
+def json_object(raw):
+    """The JSON object ``raw`` (bytes) holds ({} when blank): 400 when it is not UTF-8 JSON, not an
+    object, or holds text PostgreSQL cannot store. A request body's and an upload's first line."""
     try:
         data = json.loads(raw.decode("utf-8")) if raw.strip() else {}
     except (ValueError, UnicodeDecodeError, RecursionError):
