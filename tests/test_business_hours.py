@@ -1,5 +1,4 @@
 """Business hours per channel: open or closed, across midnight, timezones and holidays; the next opening."""
-import json
 from datetime import datetime, timedelta
 
 from odoo import SUPERUSER_ID, api, fields
@@ -7,8 +6,6 @@ from odoo.exceptions import ValidationError
 from odoo.tests import common
 
 from .visitor_common import VisitorMixin
-
-BASE = "http://%s:%s" % (common.HOST, common.PORT)
 
 
 def utc(*args):
@@ -140,10 +137,7 @@ class TestBusinessHoursInit(VisitorMixin, common.HttpCase):
         self._set_online(self.op_anna, self.op_bob)
 
     def _ok(self, path, payload):
-        self.env.cr.commit()  # pylint: disable=invalid-commit
-        response = self.opener.post(BASE + path, data=json.dumps(payload).encode(), timeout=30,
-                                    headers={"Content-Type": "text/plain;charset=UTF-8"})
-        self.env.cache.invalidate()
+        response = self._call(path, payload)
         self.assertEqual(response.status_code, 200, response.text)
         return response.json()
 

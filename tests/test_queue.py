@@ -11,8 +11,6 @@ from odoo.tests import common
 from .test_operator_presence import PresenceCase, ago
 from .visitor_common import VisitorMixin
 
-BASE = "http://%s:%s" % (common.HOST, common.PORT)
-
 
 class QueueCase(PresenceCase):
     """The active operator of PresenceCase, capped at one conversation; a second one, Bea, too."""
@@ -290,10 +288,7 @@ class TestQueueApi(VisitorMixin, common.HttpCase):
         self.env["ir.config_parameter"].sudo().set_param("livechat.rate_limit_open", "0")
 
     def _ok(self, path, payload):
-        self.env.cr.commit()  # pylint: disable=invalid-commit
-        response = self.opener.post(BASE + path, data=json.dumps(payload).encode(), timeout=30,
-                                    headers={"Content-Type": "text/plain;charset=UTF-8"})
-        self.env.cache.invalidate()
+        response = self._call(path, payload)
         self.assertEqual(response.status_code, 200, response.text)
         return response.json()
 

@@ -1,7 +1,6 @@
 """Signed visitors: the host site's HMAC of its user checked when a conversation opens."""
 import hashlib
 import hmac
-import json
 import os
 import textwrap
 import time
@@ -13,7 +12,6 @@ from odoo.tests import common
 from ..models.livechat_input import SIGNED_VISITOR_MAX_AGE, SIGNED_VISITOR_SKEW, signed_visitor_payload
 from .visitor_common import VisitorMixin
 
-BASE = "http://%s:%s" % (common.HOST, common.PORT)
 README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.rst")
 
 
@@ -195,13 +193,6 @@ class TestSignedVisitorApi(SignedVisitorMixin, VisitorMixin, common.HttpCase):
         self._setup_visitor_channel()
         self._set_online(self.op_anna, self.op_bob)
         self.env["ir.config_parameter"].sudo().set_param("livechat.rate_limit_open", "0")
-
-    def _call(self, path, payload):
-        self.env.cr.commit()  # pylint: disable=invalid-commit
-        response = self.opener.post(BASE + path, data=json.dumps(payload).encode(), timeout=30,
-                                    headers={"Content-Type": "text/plain;charset=UTF-8"})
-        self.env.cache.invalidate()
-        return response
 
     def _open(self, **payload):
         response = self._call("/livechat/api/session/open",

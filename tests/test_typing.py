@@ -10,8 +10,6 @@ from ..models.livechat_input import TYPING_EXPIRE_SECONDS, TYPING_IDLE_SECONDS, 
 from ..models.livechat_rate_limit import BLOCKED
 from .visitor_common import VisitorMixin
 
-BASE = "http://%s:%s" % (common.HOST, common.PORT)
-
 
 @common.at_install(False)
 @common.post_install(True)
@@ -31,13 +29,6 @@ class TestTyping(VisitorMixin, common.HttpCase):
         self.conversation = self.session.mail_channel_id
 
     # helpers ----------------------------------------------------------------
-    def _call(self, path, payload):
-        self.env.cr.commit()  # pylint: disable=invalid-commit
-        response = self.opener.post(BASE + path, data=json.dumps(payload).encode(), timeout=30,
-                                    headers={"Content-Type": "text/plain;charset=UTF-8"})
-        self.env.cache.invalidate()
-        return response
-
     def _partner_events(self, partner, kind):
         channel = json_dump((self.env.cr.dbname, "res.partner", partner.id))
         records = self.env["bus.bus"].sudo().search([("channel", "=", channel)], order="id")

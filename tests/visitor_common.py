@@ -5,6 +5,7 @@ import tempfile
 
 from odoo import fields
 from odoo.addons.bus.models.bus import json_dump
+from odoo.tests import common
 
 
 def build_geoip_database(networks, database_type="GeoLite2-Country"):
@@ -56,6 +57,16 @@ class OperatorMixin(object):
 
 class VisitorMixin(OperatorMixin):
     """A channel with two operators (one with an Online Chat Name), and presence helpers."""
+
+    def _call(self, path, payload):
+        """POST ``payload`` to the visitor API at ``path`` as the widget does (an HttpCase's server):
+        the test's data committed first, the cache read again after."""
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        response = self.opener.post("http://%s:%s%s" % (common.HOST, common.PORT, path),
+                                    data=json.dumps(payload).encode(), timeout=30,
+                                    headers={"Content-Type": "text/plain;charset=UTF-8"})
+        self.env.cache.invalidate()
+        return response
 
     def _set_offline(self, *users):
         self.env["bus.presence"].sudo().search([("user_id", "in", [user.id for user in users])]).unlink()
