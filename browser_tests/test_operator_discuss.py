@@ -48,12 +48,13 @@ def inactivity_minutes(odoo):
 
 @pytest.fixture
 def new_browser_page(browser, base_url):
-    """Pages in browsers of their own (one context each: no shared cookie or storage)."""
+    """Pages in browsers of their own (one context each: no shared cookie or storage); ``timeout``
+    (ms) bounds their waits, this module's ``WAIT`` unless another module's test says otherwise."""
     contexts = []
 
-    def new_page():
+    def new_page(timeout=WAIT):
         context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(WAIT)
+        context.set_default_timeout(timeout)
         contexts.append(context)
         errors = ConsoleErrors()
         return errors.attach(context.new_page()), errors

@@ -5,9 +5,8 @@ who joins, the live Ongoing board.
 """
 import json
 
-import pytest
-
-from conftest import ConsoleErrors, login
+import test_operator_discuss as discuss
+from conftest import login
 from test_operator_discuss import (OPERATOR_LOGIN, available_operators, channel,  # noqa: F401 (fixture)
                                    join_from_kanban, open_conversation, open_discuss, sessions_of, start_chat,
                                    say, wait_until)
@@ -15,23 +14,7 @@ from test_operator_discuss import (OPERATOR_LOGIN, available_operators, channel,
 __all__ = ["channel"]
 # ms: bounds a broken run (the machine running the tests may be very busy: a first login compiles assets)
 WAIT = 60000
-
-
-@pytest.fixture
-def new_browser_page(browser, base_url):
-    """Pages in browsers of their own (one context each: no shared cookie or storage)."""
-    contexts = []
-
-    def new_page():
-        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(WAIT)
-        contexts.append(context)
-        errors = ConsoleErrors()
-        return errors.attach(context.new_page()), errors
-
-    yield new_page
-    for context in contexts:
-        context.close()
+new_browser_page = discuss.new_browser_page  # browsers of their own, with this module's WAIT
 
 
 def command(composer, name, text=""):
@@ -60,7 +43,7 @@ def test_workspace_from_the_operators_chat_window(odoo, channel, page, page_erro
     join_from_kanban(operator, channel)
     wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
 
-    visitor, visitor_errors = new_browser_page()
+    visitor, visitor_errors = new_browser_page(timeout=WAIT)
     window = start_chat(visitor, channel)
     say(window, "Hello, I need an invoice")
     session = sessions_of(odoo, channel)[0]
@@ -113,7 +96,7 @@ def test_workspace_from_the_operators_chat_window(odoo, channel, page, page_erro
 
     # Looking for help: another operator of the channel is told, joins, the visitor reads it
     odoo.call("livechat.channel", "write", [channel["id"]], {"user_ids": [(4, odoo.uid)]})
-    helper, helper_errors = new_browser_page()
+    helper, helper_errors = new_browser_page(timeout=WAIT)
     login(helper, "admin", "admin")
     # away from Discuss (his home), where Odoo shows no chat window
     helper.click("#oe_main_menu_navbar a[data-menu-xmlid='livechat.menu_livechat_root']")
@@ -153,7 +136,7 @@ def test_ongoing_board_updates_live(odoo, channel, page, page_errors, new_browse
     # the board, empty (nothing going on) or not
     operator.locator(".o_list_view:visible, .oe_view_nocontent:visible").first.wait_for()  # Odoo 11: oe_
 
-    visitor, visitor_errors = new_browser_page()
+    visitor, visitor_errors = new_browser_page(timeout=WAIT)
     window = start_chat(visitor, channel)
     say(window, "Anyone there?")
     session = sessions_of(odoo, channel)[0]
