@@ -63,6 +63,18 @@ SEEN = "seen"
 QUEUE = "queue"
 KINDS = (MESSAGE, CLOSED, CHATBOT, OPERATOR, TYPING, SEEN, QUEUE)
 
+# "Seen" both ways (``seen`` to the widget, ``livechat_seen`` to the operators) is news that can wait
+# a moment: a long-poll with nothing else to answer keeps waiting up to SEEN_DEFER_SECONDS for company
+# (patches/bus_dispatch_poll.py). A reader's "Seen" then costs the other side no long-poll of its own
+# when anything else comes meanwhile (a reply, "is typing"), and shows at most this late otherwise.
+SEEN_DEFER_SECONDS = 2
+DEFERRABLE_TYPES = frozenset((SEEN, "livechat_seen"))
+
+
+def is_deferrable(message):
+    """Whether the bus notification ``message`` may wait for company (see ``SEEN_DEFER_SECONDS``)."""
+    return isinstance(message, dict) and message.get("type") in DEFERRABLE_TYPES
+
 
 def bus_event(kind, payload=None):
     """The event of ``kind`` (one of KINDS) with ``payload``, as the visitor's widget reads it."""

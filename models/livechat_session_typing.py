@@ -5,7 +5,8 @@ Typing is never stored: an event on the bus, rate-limited (``RATE_LIMITS``: ``ty
 ``typing_operator`` for the operators), throttled by the clients (one every ``TYPING_INTERVAL_SECONDS``
 while typing, a stop event) and forgotten by the receiver after ``TYPING_EXPIRE_SECONDS``. What each side
 has read is kept: the operators' in Odoo's ``mail.channel.partner.seen_message_id`` (``channel_seen``), the
-visitor's in the session (``visitor_seen_message_id``), so that a reload shows it again.
+visitor's in the session (``visitor_seen_message_id``), so that a reload shows it again. On the bus a
+"seen" waits for the receiver's next news, ``SEEN_DEFER_SECONDS`` at most (``livechat_events``).
 """
 from odoo import _, api, fields, models
 

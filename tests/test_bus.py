@@ -11,6 +11,7 @@ import uuid
 from odoo import SUPERUSER_ID, api
 from odoo.addons.bus.models import bus as odoo_bus
 from odoo.addons.bus.models.bus import dispatch, json_dump
+from odoo.addons.livechat.models.livechat_events import SEEN_DEFER_SECONDS
 from odoo.tests import common
 
 
@@ -75,9 +76,9 @@ class TestBusOrdering(common.TransactionCase):
         done = self._send_in_thread(self._env().cr, visitor_channel, {"n": 2})
         self.assertTrue(done.wait(5), "the chat notification went through at once")
 
-    def test_waiting_poll_is_woken_by_a_commit(self):
-        """A long-poll waiting on a channel returns as soon as a notification for it is committed."""
-        channel = (self.env.cr.dbname, "livechat.session", self.tag)
+    def _poll_in_thread(self, channel):
+        """A long-poll (timeout 20 s) on ``channel`` from the bus' present end, in a thread: its result
+        and its duration in the dict returned."""
         env = self._env()
         env.cr.execute("SELECT max(id) FROM bus_bus")
         last = env.cr.fetchone()[0] or 1
@@ -91,12 +92,48 @@ class TestBusOrdering(common.TransactionCase):
             result["seconds"] = time.monotonic() - started
         thread = threading.Thread(target=poll)
         thread.start()
+        self.addCleanup(thread.join, 25)
         time.sleep(0.5)  # the poll waits
+        return env, thread, result
+
+    def test_waiting_poll_is_woken_by_a_commit(self):
+        """A long-poll waiting on a channel returns as soon as a notification for it is committed."""
+        channel = (self.env.cr.dbname, "livechat.session", self.tag)
+        env, thread, result = self._poll_in_thread(channel)
         env["bus.bus"].sendone(channel, {"text": "hello"})
         env.cr.commit()  # pylint: disable=invalid-commit
         thread.join(25)
         self.assertEqual([n["message"] for n in result["notifications"]], [{"text": "hello"}])
         self.assertLess(result["seconds"], 10, "woken by the commit, not by the poll's timeout")
+
+    def test_seen_waits_for_what_comes_next(self):
+        """A "seen" alone does not end a long-poll at once: it comes with the next notification."""
+        channel = (self.env.cr.dbname, "livechat.session", self.tag)
+        env, thread, result = self._poll_in_thread(channel)
+        env["bus.bus"].sendone(channel, {"type": "seen", "seen": {"message_id": 7}})
+        env.cr.commit()  # pylint: disable=invalid-commit
+        time.sleep(0.5)
+        self.assertTrue(thread.is_alive(), "the poll still waits for company")
+        env["bus.bus"].sendone(channel, {"type": "message", "message": {"id": 8}})
+        env.cr.commit()  # pylint: disable=invalid-commit
+        thread.join(25)
+        self.assertEqual([n["message"]["type"] for n in result["notifications"]], ["seen", "message"],
+                         "one answer: the seen and the message")
+        self.assertLess(result["seconds"], 10)
+
+    def test_seen_alone_is_answered_after_the_defer_time(self):
+        """With nothing else coming, the "seen" is answered SEEN_DEFER_SECONDS after it, not at the
+        poll's timeout."""
+        channel = (self.env.cr.dbname, "res.partner", self.tag)
+        env, thread, result = self._poll_in_thread(channel)
+        env["bus.bus"].sendone(channel, {"type": "livechat_seen", "channel_id": 1, "message_id": 7})
+        env.cr.commit()  # pylint: disable=invalid-commit
+        sent = time.monotonic()
+        thread.join(25)
+        self.assertEqual([n["message"]["type"] for n in result["notifications"]], ["livechat_seen"])
+        waited = time.monotonic() - sent
+        self.assertGreater(waited, SEEN_DEFER_SECONDS / 2.0, "it waited for company")
+        self.assertLess(waited, 10, "answered after the defer time, not at the poll's timeout (20 s)")
 
 
 class TestBusPoll(common.TransactionCase):
