@@ -404,7 +404,10 @@ class TypingOverhead:
     both, the operator calls ``channel_seen`` after each message, as Odoo 11's web client does in an
     open chat window with or without this addon (what the addon adds to it, the visitor's "Seen", is
     in the typing round's delivery). The two alternate ``rounds`` times on the same conversations,
-    each coming first in turn, so that a change of load on the machine weighs on both alike."""
+    each coming first in turn, so that a change of load on the machine weighs on both alike. The
+    conversations run at once but not in step, as a shop's do: each starts at its own moment of the
+    cycle of a message each way (in step, all 20 messages left within a millisecond and the p50 was
+    a place in that queue). Each row's CPU is the rounds' CPU per message, typing and seen included."""
 
     KEYS = ("quiet_to_operator", "quiet_to_visitor", "typing_to_operator", "typing_to_visitor", "typing_events")
 
@@ -438,10 +441,11 @@ class TypingOverhead:
             except asyncio.TimeoutError:
                 pass
 
-    async def exchange(self, visitor, pair, typing):
-        """The conversation's messages, each way in turn, each awaited; with ``typing``, each side says
-        what it saw after each message."""
+    async def exchange(self, visitor, pair, typing, start=0.0):
+        """The conversation's messages, each way in turn, each awaited, from ``start`` seconds on; with
+        ``typing``, each side says what it saw after each message."""
         operator, channel_id = pair
+        await asyncio.sleep(start)
         prefix = "typing" if typing else "quiet"
         to_operator, to_visitor = self.samples[prefix + "_to_operator"], self.samples[prefix + "_to_visitor"]
         for index in range(self.messages):
@@ -463,15 +467,26 @@ class TypingOverhead:
         stop = asyncio.Event()
         typists = [asyncio.create_task(self.keep_typing(visitor, pair, stop))
                    for visitor, pair in zip(visitors, pairs)] if typing else []
+        cpu_before = await self.bench.cpu()
         started = time.perf_counter()
         try:
-            await asyncio.gather(*[self.exchange(visitor, pair, typing) for visitor, pair in zip(visitors, pairs)])
+            # the conversations are under way at once, not in step: each starts at its own moment of a
+            # message's cycle (its messages each way and the pauses between them)
+            cycle = 2 * self.pace
+            await asyncio.gather(*[self.exchange(visitor, pair, typing, start=cycle * index / len(visitors))
+                                   for index, (visitor, pair) in enumerate(zip(visitors, pairs))])
         finally:
             stop.set()
             await asyncio.gather(*typists, return_exceptions=True)
+        wall = time.perf_counter() - started
+        # the round's CPU, typing and seen included, half on each way's row: per message on both
+        cpu = self.bench.cpu_spent(cpu_before, await self.bench.cpu())
         for key in ("to_operator", "to_visitor"):
             measure = self.samples[("typing_" if typing else "quiet_") + key]
-            measure.wall = (measure.wall or 0.0) + time.perf_counter() - started
+            measure.wall = (measure.wall or 0.0) + wall
+            if cpu:
+                measure.cpu = {name: (measure.cpu or {}).get(name, 0.0) + seconds / 2.0
+                               for name, seconds in cpu.items()}
 
     async def run(self):
         """{"quiet_to_operator", "quiet_to_visitor", "typing_to_operator", "typing_to_visitor",
