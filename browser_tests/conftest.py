@@ -77,10 +77,49 @@ def login(page, login="admin", password="admin"):
     page.wait_for_selector(".o_web_client .o_content, .o_web_client .o_main_content", timeout=30000)
 
 
+def open_livechat_app(page):
+    """The Live Chat app from the main menu, its dashboard shown: an operator's chat windows show there
+    (Discuss, his home, hides them)."""
+    page.click("#oe_main_menu_navbar a[data-menu-xmlid='livechat.menu_livechat_root']")
+    page.locator(".o_kanban_view").wait_for()
+
+
+def operator_and_visitor(odoo, operator, browser, base_url, wait, **context_options):
+    """The administrator, online, on ``operator`` (a page) in the Live Chat app, and a visitor's page
+    in a browser context of its own (``context_options``: Playwright's, ``wait`` ms its default
+    timeout); a dialog either meets is dismissed, and its message kept. Returns ``(visitor page,
+    visitor's console errors, dialogs)``; the caller closes ``visitor.context``."""
+    dialogs = []
+
+    def dismiss(dialog):
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+    operator.on("dialog", dismiss)
+    login(operator)
+    open_livechat_app(operator)
+    odoo.set_admin_online()
+    context = browser.new_context(base_url=base_url, **context_options)
+    context.set_default_timeout(wait)
+    visitor_errors = ConsoleErrors()
+    visitor = visitor_errors.attach(context.new_page())
+    visitor.on("dialog", dismiss)
+    return visitor, visitor_errors, dialogs
+
+
 @pytest.fixture
 def odoo(base_url, db_name):
     """The test database over JSON-RPC, as the administrator."""
     return Odoo(base_url, db_name)
+
+
+def odoo_in_romanian(base_url, db_name):
+    """The ``odoo`` of a test module whose visitors read Romanian (``pytest.fixture(scope="module")``
+    around it): the language installed first, once per module, as installing it takes its time."""
+    odoo = Odoo(base_url, db_name, timeout=None)
+    if not odoo.call("res.lang", "search", [("code", "=", "ro_RO"), ("active", "=", True)]):
+        wizard = odoo.call("base.language.install", "create", {"lang": "ro_RO"})
+        odoo.call("base.language.install", "lang_install", [wizard])
+    return odoo
 
 
 @pytest.fixture(autouse=True)

@@ -8,7 +8,7 @@ import os
 import uuid
 
 import pytest
-from widget_support import Odoo
+from conftest import odoo_in_romanian
 
 WAIT = 30000  # ms: only bounds a broken run
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -19,13 +19,7 @@ LANGUAGES = {"en": "en-US", "ro": "ro-RO"}
 WIDGET = "[data-odoo-livechat]"
 
 
-@pytest.fixture(scope="module")
-def odoo(base_url, db_name):
-    odoo = Odoo(base_url, db_name, timeout=None)  # installing a language takes its time
-    if not odoo.call("res.lang", "search", [("code", "=", "ro_RO"), ("active", "=", True)]):
-        wizard = odoo.call("base.language.install", "create", {"lang": "ro_RO"})
-        odoo.call("base.language.install", "lang_install", [wizard])
-    return odoo
+odoo = pytest.fixture(scope="module", name="odoo")(odoo_in_romanian)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from conftest import ConsoleErrors, login
+from conftest import operator_and_visitor
 
 WAIT = 20000
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -52,18 +52,9 @@ def channel(odoo):
 def chat(odoo, channel, browser, base_url, page, page_errors):
     """The administrator in the Live Chat app (his chat windows show there), and a visitor who wrote first:
     ``(operator page, his chat window, visitor page, widget window, visitor's errors, dialogs)``."""
-    dialogs = []
     operator = page
-    operator.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    login(operator)
-    operator.click("#oe_main_menu_navbar a[data-menu-xmlid='livechat.menu_livechat_root']")
-    operator.locator(".o_kanban_view").wait_for()
-    odoo.set_admin_online()
-    context = browser.new_context(base_url=base_url, accept_downloads=True)
-    context.set_default_timeout(WAIT)
-    visitor_errors = ConsoleErrors()
-    visitor = visitor_errors.attach(context.new_page())
-    visitor.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    visitor, visitor_errors, dialogs = operator_and_visitor(odoo, operator, browser, base_url, WAIT,
+                                                            accept_downloads=True)
     visitor.goto("/livechat/support/%d" % channel["id"])
     window = visitor.locator("[data-odoo-livechat] .lc-window")
     textarea = window.locator("textarea")
@@ -77,7 +68,7 @@ def chat(odoo, channel, browser, base_url, page, page_errors):
     chat_window = operator.locator(".o_chat_window.o_livechat_window:has(.o_thread_message:has-text('%s'))" % run)
     chat_window.wait_for()
     yield operator, chat_window, visitor, window, visitor_errors, dialogs, session
-    context.close()
+    visitor.context.close()
 
 
 def no_script_ran(page):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from conftest import ConsoleErrors, login
+from conftest import ConsoleErrors, login, open_livechat_app
 
 WAIT = 20000  # ms: bounds a broken run; things arrive within a second or two
 PARAM = "livechat.operator_inactivity_minutes"
@@ -83,7 +83,7 @@ def sessions_of(odoo, channel):
 
 def join_from_kanban(page, channel):
     """The operator clicks JOIN on the channel's Kanban card (Live Chat app)."""
-    page.click("#oe_main_menu_navbar a[data-menu-xmlid='livechat.menu_livechat_root']")
+    open_livechat_app(page)
     card = page.locator(".o_kanban_record:has-text('%s')" % channel["name"])
     card.locator(".o_livechat_join").click()
     card.locator(".o_livechat_leave").wait_for()

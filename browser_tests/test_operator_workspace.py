@@ -6,7 +6,7 @@ who joins, the live Ongoing board.
 import json
 
 import test_operator_discuss as discuss
-from conftest import login
+from conftest import login, open_livechat_app
 from test_operator_discuss import (OPERATOR_LOGIN, available_operators, channel,  # noqa: F401 (fixture)
                                    join_from_kanban, open_conversation, open_discuss, sessions_of, start_chat,
                                    say, wait_until)
@@ -98,9 +98,7 @@ def test_workspace_from_the_operators_chat_window(odoo, channel, page, page_erro
     odoo.call("livechat.channel", "write", [channel["id"]], {"user_ids": [(4, odoo.uid)]})
     helper, helper_errors = new_browser_page(timeout=WAIT)
     login(helper, "admin", "admin")
-    # away from Discuss (his home), where Odoo shows no chat window
-    helper.click("#oe_main_menu_navbar a[data-menu-xmlid='livechat.menu_livechat_root']")
-    helper.locator(".o_livechat_channel_kanban").wait_for()
+    open_livechat_app(helper)
     chat_window.locator(".o_livechat_status_select").select_option("help")
     notification = helper.locator(".o_livechat_help_notification")
     notification.wait_for()

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 
-from conftest import ConsoleErrors, login
+from conftest import operator_and_visitor
 
 WAIT = 20000
 RUN = uuid.uuid4().hex[:6]
@@ -32,21 +32,10 @@ def no_script_ran(page):
 
 
 def test_hostile_visitor_is_shown_as_text_everywhere(odoo, channel, browser, base_url, page, page_errors):
-    dialogs = []
     operator = page
-    operator.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    login(operator)
-    # in an app (not on the home menu), where the chat windows show
-    operator.click("#oe_main_menu_navbar a[data-menu-xmlid='livechat.menu_livechat_root']")
-    operator.locator(".o_kanban_view").wait_for()
-    odoo.set_admin_online()
-
     # the visitor: a hostile user agent, a crafted name in his request, markup in his page's URL
-    context = browser.new_context(base_url=base_url, user_agent=USER_AGENT)
-    context.set_default_timeout(WAIT)
-    visitor_errors = ConsoleErrors()
-    visitor = visitor_errors.attach(context.new_page())
-    visitor.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    visitor, visitor_errors, dialogs = operator_and_visitor(odoo, operator, browser, base_url, WAIT,
+                                                            user_agent=USER_AGENT)
 
     def crafted_open(route):
         payload = json.loads(route.request.post_data)
@@ -114,7 +103,7 @@ def test_hostile_visitor_is_shown_as_text_everywhere(odoo, channel, browser, bas
         assert page_link.get_attribute("href").startswith(base_url)
         no_script_ran(operator)
     finally:
-        context.close()
+        visitor.context.close()
 
     assert not dialogs, dialogs
     assert not page_errors, page_errors

@@ -1,4 +1,5 @@
 """The backend really renders in a browser (Python tests do not notice a blank web client)."""
+from conftest import open_livechat_app
 
 
 def test_backend_renders_livechat_app(admin_page, page_errors):
@@ -13,7 +14,7 @@ def test_backend_renders_livechat_app(admin_page, page_errors):
 
 def test_livechat_menu_opens_the_dashboard(admin_page, page_errors):
     page = admin_page
-    page.click("#oe_main_menu_navbar a[data-menu-xmlid='livechat.menu_livechat_root']")
+    open_livechat_app(page)
     page.wait_for_selector(".o_kanban_view .o_kanban_record")
     assert "Website Live Chat Channels" in page.locator(".breadcrumb").inner_text()
     assert not page_errors, page_errors

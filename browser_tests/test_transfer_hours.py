@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import login
+from conftest import login, open_livechat_app
 
 WAIT = 20000  # ms: bounds a broken run
 RO_WEEKDAYS = ["luni", "marți", "miercuri", "joi", "vineri", "sâmbătă", "duminică"]
@@ -40,8 +40,7 @@ def test_operator_transfers_to_another_operator(odoo, channel, marc, page, page_
     operator = page
     odoo.set_admin_online()
     login(operator)
-    # away from Discuss (which hides chat windows): the Live Chat app
-    operator.click("#oe_main_menu_navbar a[data-menu-xmlid='livechat.menu_livechat_root']")
+    open_livechat_app(operator)
     operator.locator(".o_kanban_record:has-text(%s)" % json.dumps(channel["name"])).wait_for()
     visitor_page, visitor_errors = visitor
     visitor_page.goto("/livechat/support/%d" % channel["id"])

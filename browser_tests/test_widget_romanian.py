@@ -2,18 +2,12 @@
 import os
 
 import pytest
-from widget_support import Odoo
+from conftest import odoo_in_romanian
 
 WAIT = 30000  # ms: only bounds a broken run
 
 
-@pytest.fixture(scope="module")
-def odoo(base_url, db_name):
-    odoo = Odoo(base_url, db_name, timeout=None)  # installing a language takes its time
-    if not odoo.call("res.lang", "search", [("code", "=", "ro_RO"), ("active", "=", True)]):
-        wizard = odoo.call("base.language.install", "create", {"lang": "ro_RO"})
-        odoo.call("base.language.install", "lang_install", [wizard])
-    return odoo
+odoo = pytest.fixture(scope="module", name="odoo")(odoo_in_romanian)
 
 
 def add_page(site, name, snippet, html_lang):
