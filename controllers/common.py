@@ -16,6 +16,7 @@ from odoo.http import Response, request
 from odoo.service.model import PG_CONCURRENCY_ERRORS_TO_RETRY
 
 from ..models.livechat_input import file_max_bytes
+from ..models.livechat_plural import plural_form
 from ..models.mail_message import CLIENT_ID_INDEX
 
 _logger = logging.getLogger(__name__)
@@ -363,7 +364,8 @@ def rate_limited(wait, repeated=False):
     """The HTTP 429 answer: wait ``wait`` seconds (Retry-After) and try again. ``repeated``: the
     client was refused already and did not wait: the answer is held back a moment."""
     if wait > 1:
-        message = _("You are going too fast: please wait %d seconds and try again.") % wait
+        message = plural_form(_("You are going too fast: please wait %d seconds and try again."), wait,
+                              request and request.env.lang) % wait
     else:
         message = _("You are going too fast: please wait a second and try again.")
     # a third-party page's script reads Retry-After only if CORS exposes it

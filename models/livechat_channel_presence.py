@@ -3,6 +3,8 @@ import logging
 from odoo import _, api, models
 from odoo.addons.bus.models.bus_presence import DISCONNECTION_TIMER
 
+from .livechat_plural import plural_form
+
 _logger = logging.getLogger(__name__)
 
 INACTIVITY_PARAM = "livechat.operator_inactivity_minutes"
@@ -116,8 +118,9 @@ class LivechatChannel(models.Model):
     def _notify_operator_removed(self, user, channels):
         """Tell the operator, in his web client, that he no longer receives chats from ``channels``."""
         minutes = self._operator_inactivity_minutes()
-        message = _("You were inactive for more than %(minutes)d minutes: you left the live chat "
-                    "channels %(channels)s. Join them again from the Live Chat app.") % {
+        message = plural_form(_("You were inactive for more than %(minutes)d minutes: you left the live chat "
+                                "channels %(channels)s. Join them again from the Live Chat app."),
+                              minutes, self.env.lang) % {
             "minutes": minutes,
             "channels": ", ".join(channels.mapped("name")),
         }

@@ -1,11 +1,6 @@
 from odoo import _, api, fields, models
 
-
-def count_label(count, one, other):
-    """``one`` (no placeholder) when ``count`` is 1, else ``other`` % count: both translated by the caller.
-
-    Odoo 11 has no ngettext; Romanian's "20 de sesiuni" form is left to the translation of ``other``."""
-    return one if count == 1 else other % count
+from .livechat_plural import plural_form
 
 
 class LivechatChannel(models.Model):
@@ -18,4 +13,11 @@ class LivechatChannel(models.Model):
     @api.depends("session_count")
     def _compute_session_count_label(self):
         for channel in self:
-            channel.session_count_label = count_label(channel.session_count, _("1 session"), _("%d sessions"))
+            channel.session_count_label = channel._session_count_words(channel.session_count)
+
+    @api.model
+    def _session_count_words(self, count):
+        """"1 session", "2 sessions", in the language of this environment."""
+        if count == 1:
+            return _("1 session")
+        return plural_form(_("%d sessions"), count, self.env.lang) % count

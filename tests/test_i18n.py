@@ -1,8 +1,11 @@
+import json
 import os
 import re
 
 from lxml import etree
 
+from odoo.addons.bus.models.bus import json_dump
+from odoo.addons.livechat.models.livechat_plural import PLURAL_FORM_SEPARATOR
 from odoo.exceptions import ValidationError
 from odoo.tests import common
 from odoo.tools.translate import PoFile
@@ -48,6 +51,29 @@ class TestRomanian(common.SavepointCase):
         self.assertNotIn("Live Chat", roots)
         children = [menu["name"] for menu in roots["Chat în direct"].get("children", [])]
         self.assertIn("Canale", children)
+
+    def test_session_counts_read_as_romanian_counts_do(self):
+        """The dashboard card's count: "20 de sesiuni", from 20 on, but "2 sesiuni" and "101 sesiuni"."""
+        words = self.ro_env["livechat.channel"]._session_count_words
+        self.assertEqual([words(count) for count in (1, 2, 19, 20, 101, 120)],
+                         ["1 sesiune", "2 sesiuni", "19 sesiuni", "20 de sesiuni", "101 sesiuni", "120 de sesiuni"])
+        english = self.env["livechat.channel"].with_context(lang="en_US")._session_count_words
+        self.assertEqual([english(count) for count in (1, 20)], ["1 session", "20 sessions"])
+
+    def test_inactivity_notice_counts_minutes_as_romanian_does(self):
+        """The notice of an operator dropped after inactivity: "5 minute", but "30 de minute"."""
+        Channel = self.env["livechat.channel"].with_context(lang="ro_RO")
+        channel = Channel.create({"name": "Vânzări"})
+        bus_channel = json_dump((self.env.cr.dbname, "res.partner", self.user.partner_id.id))
+        notices = []
+        for minutes in (5, 30):
+            self.env["ir.config_parameter"].sudo().set_param("livechat.operator_inactivity_minutes", str(minutes))
+            Channel._notify_operator_removed(self.user, channel)
+            notice = self.env["bus.bus"].search([("channel", "=", bus_channel)], order="id desc", limit=1)
+            notices.append(json.loads(notice.message)["message"])
+        self.assertIn("mai mult de 5 minute: ", notices[0])
+        self.assertIn("mai mult de 30 de minute: ", notices[1])
+        self.assertNotIn("|", notices[1], "one form only")
 
     def test_channel_form_tabs_are_romanian(self):
         view = self.ro_env["livechat.channel"].fields_view_get(view_type="form")
@@ -122,6 +148,7 @@ class TestTranslationFiles(common.TransactionCase):
         placeholder = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifr]")
         romanian = po_messages(os.path.join(ADDON_DIR, "i18n", "ro.po"))
         for source, translation in romanian.items():
-            if translation:
-                self.assertEqual(sorted(placeholder.findall(source)), sorted(placeholder.findall(translation)),
+            # each of a count's plural forms (models/livechat_plural.py) keeps them
+            for form in translation.split(PLURAL_FORM_SEPARATOR) if translation else ():
+                self.assertEqual(sorted(placeholder.findall(source)), sorted(placeholder.findall(form)),
                                  "placeholders differ in the translation of %r" % source)

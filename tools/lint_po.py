@@ -5,6 +5,7 @@
 - every entry has an Odoo reference ("#: model:..." / "#: code:..."), or Odoo skips it;
 - a translation keeps the placeholders of its source (%s, %d, %(name)s ...): OCA's po-msgstr-variables,
   otherwise the Romanian user gets a "not all arguments converted" error instead of a message;
+  each of the "|"-separated plural forms a count may have (models/livechat_plural.py) too;
   and it keeps the ${...} expressions of mail templates and the markup tags of view terms;
 - translations are reported when missing (not an error here: tests/test_i18n.py requires them).
 
@@ -62,10 +63,14 @@ def translation_errors(message):
     """What a translation breaks: printf placeholders, template expressions, markup."""
     where = "%s: %r" % (message.lineno, message.id[:60])
     errors = []
-    if ("python-format" in message.flags or "%" in message.id) and \
-            placeholders(message.id) != placeholders(message.string):
-        errors.append("%s: placeholders %s in msgid but %s in msgstr"
-                      % (where, placeholders(message.id), placeholders(message.string)))
+    # a count's plural may give the language's forms, "|"-separated (models/livechat_plural.py):
+    # each keeps the placeholders
+    forms = message.string.split("|") if "|" not in message.id else [message.string]
+    for form in forms:
+        if ("python-format" in message.flags or "%" in message.id) and \
+                placeholders(message.id) != placeholders(form):
+            errors.append("%s: placeholders %s in msgid but %s in msgstr"
+                          % (where, placeholders(message.id), placeholders(form)))
     for name, pattern in (("template expressions", TEMPLATE_EXPR), ("tags", TAG)):
         source, target = sorted(pattern.findall(message.id)), sorted(pattern.findall(message.string))
         if source != target:
