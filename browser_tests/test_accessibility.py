@@ -199,6 +199,17 @@ def test_a_chat_with_the_keyboard_only(odoo, site, browser, base_url):
         odoo.retire_channel(channel_id)
 
 
+def moving_parts(page):
+    """The widget's elements that move (an animation, a transition, smooth scrolling):
+    ``[[class, animation, transition, scroll-behavior], ...]``."""
+    return page.evaluate("""(sel) => [...document.querySelector(sel).shadowRoot.querySelectorAll('*')]
+        .map((n) => [n.className, getComputedStyle(n)])
+        .filter(([, s]) => s.animationName !== 'none' && s.animationDuration !== '0s'
+                || s.transitionDuration.split(',').some((d) => parseFloat(d) > 0.01)
+                || s.scrollBehavior === 'smooth')
+        .map(([c, s]) => [String(c), s.animationName, s.transitionDuration, s.scrollBehavior])""", WIDGET)
+
+
 def test_targets_live_regions_and_reduced_motion(odoo, site, browser, base_url):
     channel_id = channel(odoo, "en")
     context, page, errors = new_page(browser, base_url, "en", "phone", reduced_motion="reduce")
@@ -234,12 +245,7 @@ def test_targets_live_regions_and_reduced_motion(odoo, site, browser, base_url):
         assert not nested, "live regions inside live regions are read twice: %s" % nested
 
         # prefers-reduced-motion: nothing in the widget moves
-        moving = page.evaluate("""(sel) => [...document.querySelector(sel).shadowRoot.querySelectorAll('*')]
-            .map((n) => [n.className, getComputedStyle(n)])
-            .filter(([, s]) => s.animationName !== 'none' && s.animationDuration !== '0s'
-                    || s.transitionDuration.split(',').some((d) => parseFloat(d) > 0.01)
-                    || s.scrollBehavior === 'smooth')
-            .map(([c, s]) => [String(c), s.animationName, s.transitionDuration, s.scrollBehavior])""", WIDGET)
+        moving = moving_parts(page)
         assert not moving, "moving under prefers-reduced-motion: %s" % moving
         assert not errors, errors
     finally:
@@ -254,12 +260,7 @@ def test_without_reduced_motion_the_widget_may_move(odoo, site, browser, base_ur
     try:
         page.goto(add_page(site, "en", odoo.snippet(channel_id)))
         page.locator(WIDGET + " .lc-launcher").wait_for()
-        moving = page.evaluate("""(sel) => [...document.querySelector(sel).shadowRoot.querySelectorAll('*')]
-            .some((n) => { const s = getComputedStyle(n);
-                return s.animationName !== 'none'
-                    || s.transitionDuration.split(',').some((d) => parseFloat(d) > 0); })""",
-                               WIDGET)
-        assert moving
+        assert moving_parts(page), "the check above finds the widget's transitions"
     finally:
         context.close()
         odoo.retire_channel(channel_id)

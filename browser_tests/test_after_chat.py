@@ -1,5 +1,6 @@
 """After the chat and instead of it, in a real browser: rating and transcript from the widget,
 the offline form, and canned responses in the operator's composer."""
+import json
 import time
 
 
@@ -31,24 +32,33 @@ def widget_ready(page):
     page.wait_for_selector("[data-odoo-livechat][data-ready='1']", state="attached")
 
 
-def test_visitor_rates_and_asks_for_the_transcript(admin_page, browser, base_url, odoo, page_errors):
-    channel_id = odoo.ref("livechat.livechat_channel_demo_support")
-    # the administrator, an operator of the Support channel, is in the backend: he is available
+def demo_visitor(browser, base_url, odoo, page_errors, channel_id):
+    """A visitor's page (a browser context of its own, its errors in ``page_errors``), once the
+    administrator, an operator of ``channel_id``, is available (he is in the backend)."""
     wait_until(lambda: odoo.call("livechat.channel", "read", [channel_id], ["available_operator_count"])[0]
                ["available_operator_count"], message="the operator to be online")
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
+    context.set_default_timeout(15000)
+    return page_errors.attach(context.new_page())
 
-    visitor_context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
-    visitor_context.set_default_timeout(15000)
-    visitor = page_errors.attach(visitor_context.new_page())
+
+def visitor_writes(visitor, channel_id, text):
+    """On the channel's demo page, the visitor opens the chat and sends ``text``; returns once it is sent."""
+    visitor.goto("/livechat/demo?channel_id=%d" % channel_id)
+    widget_ready(visitor)
+    visitor.click(".lc-launcher")
+    visitor.wait_for_selector(".lc-input:not([disabled])")
+    visitor.fill(".lc-input", text)
+    visitor.press(".lc-input", "Enter")
+    visitor.wait_for_selector(".lc-msg-visitor[data-id]:has-text(%s)" % json.dumps(text))
+
+
+def test_visitor_rates_and_asks_for_the_transcript(admin_page, browser, base_url, odoo, page_errors):
+    channel_id = odoo.ref("livechat.livechat_channel_demo_support")
+    visitor = demo_visitor(browser, base_url, odoo, page_errors, channel_id)
     failed = watch_failed_requests(visitor)
     try:
-        visitor.goto("/livechat/demo?channel_id=%d" % channel_id)
-        widget_ready(visitor)
-        visitor.click(".lc-launcher")
-        visitor.wait_for_selector(".lc-input:not([disabled])")
-        visitor.fill(".lc-input", "Hello, where is my order?")
-        visitor.press(".lc-input", "Enter")
-        visitor.wait_for_selector(".lc-msg-visitor[data-id]:has-text('Hello, where is my order?')")
+        visitor_writes(visitor, channel_id, "Hello, where is my order?")
 
         session = odoo.call("livechat.session", "search_read", [("channel_id", "=", channel_id)],
                             fields=["id", "mail_channel_id", "operator_id"], order="id desc", limit=1)[0]
@@ -92,7 +102,7 @@ def test_visitor_rates_and_asks_for_the_transcript(admin_page, browser, base_url
         visitor.wait_for_selector(".lc-window", state="detached")
         assert visitor.locator(".lc-launcher").is_visible()
     finally:
-        visitor_context.close()
+        visitor.context.close()
 
     # the server has the rating, the operator reads it in the conversation, the e-mail is queued
     rated = odoo.call("livechat.session", "read", [session["id"]], ["rating", "rating_comment", "state"])[0]
@@ -123,19 +133,9 @@ def test_no_transcript_offered_before_an_operator_answered(admin_page, browser, 
     """A conversation only the visitor wrote in can be rated, but not e-mailed: the server refuses it (a
     transcript is then no relay for his own text), and the widget does not offer what would be refused."""
     channel_id = odoo.ref("livechat.livechat_channel_demo_support")
-    wait_until(lambda: odoo.call("livechat.channel", "read", [channel_id], ["available_operator_count"])[0]
-               ["available_operator_count"], message="the operator to be online")
-    visitor_context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
-    visitor_context.set_default_timeout(15000)
-    visitor = page_errors.attach(visitor_context.new_page())
+    visitor = demo_visitor(browser, base_url, odoo, page_errors, channel_id)
     try:
-        visitor.goto("/livechat/demo?channel_id=%d" % channel_id)
-        widget_ready(visitor)
-        visitor.click(".lc-launcher")
-        visitor.wait_for_selector(".lc-input:not([disabled])")
-        visitor.fill(".lc-input", "Anybody there?")
-        visitor.press(".lc-input", "Enter")
-        visitor.wait_for_selector(".lc-msg-visitor[data-id]:has-text('Anybody there?')")
+        visitor_writes(visitor, channel_id, "Anybody there?")
         visitor.click(".lc-close")
         visitor.click(".lc-confirm-end")
         panel = visitor.locator(".lc-after")
@@ -143,7 +143,7 @@ def test_no_transcript_offered_before_an_operator_answered(admin_page, browser, 
         assert panel.locator(".lc-rate-happy").is_visible(), "the conversation can still be rated"
         assert panel.locator(".lc-transcript").count() == 0, "no transcript form before an operator answered"
     finally:
-        visitor_context.close()
+        visitor.context.close()
     assert not unexpected(page_errors), page_errors
 
 
