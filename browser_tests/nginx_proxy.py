@@ -8,9 +8,21 @@ import subprocess
 import tempfile
 import time
 
-from livechat_server import free_port
+from livechat_server import ROOT, free_port
 
 NGINX = "/usr/sbin/nginx"
+
+
+def readme_showing(config):
+    """README.rst's text, once it is seen to show the nginx configuration file ``config`` (a path) as a
+    literal block, whole: what an administrator copies is what the tests run."""
+    with open(config) as handle:
+        text = handle.read()
+    with open(os.path.join(ROOT, "README.rst")) as handle:
+        readme = handle.read()
+    block = "".join(("    " + line if line.strip() else line) for line in text.splitlines(True))
+    assert block in readme, "README.rst does not show %s as it is" % os.path.relpath(config, ROOT)
+    return readme
 
 
 def render_config(config, template, replacements):

@@ -17,11 +17,10 @@ import pytest
 
 from conftest import ConsoleErrors, login
 from livechat_server import ROOT, OdooServer
-from nginx_proxy import NGINX, Nginx
+from nginx_proxy import NGINX, Nginx, readme_showing
 from widget_support import Odoo
 
 CONFIG = os.path.join(ROOT, "deploy", "nginx-livechat.conf")
-README = os.path.join(ROOT, "README.rst")
 WAIT = 30000  # ms: bounds a broken run only
 OPERATOR_CHAT_NAME = "Petra behind the Proxy"
 POLL_PATH = "/longpolling/livechat/poll"
@@ -105,12 +104,7 @@ def wait_online(rpc):
 
 
 def test_readme_shows_the_configuration_the_test_runs():
-    with open(CONFIG) as handle:
-        config = handle.read()
-    with open(README) as handle:
-        readme = handle.read()
-    block = "".join(("    " + line if line.strip() else line) for line in config.splitlines(True))
-    assert block in readme, "README.rst's deployment section is not %s" % CONFIG
+    readme_showing(CONFIG)
 
 
 def test_visitor_chats_with_the_operator_through_nginx_over_https(nginx, browser, rpc, channel_id):

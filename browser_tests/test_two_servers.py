@@ -15,11 +15,10 @@ import httpx
 import pytest
 
 from livechat_server import ROOT, OdooServer
-from nginx_proxy import NGINX, Nginx
+from nginx_proxy import NGINX, Nginx, readme_showing
 from widget_support import Odoo
 
 CONFIG = os.path.join(ROOT, "deploy", "nginx-livechat-two-servers.conf")
-README = os.path.join(ROOT, "README.rst")
 POLL_PATH = "/longpolling/livechat/poll"
 # each server's options beyond the test's usual ones (a server of tests/livechat_server.py), as the
 # README's command line gives them
@@ -135,12 +134,7 @@ def assert_gone(server, timeout=20):
 
 
 def test_readme_shows_the_configuration_the_test_runs():
-    with open(CONFIG) as handle:
-        config = handle.read()
-    with open(README) as handle:
-        readme = handle.read()
-    block = "".join(("    " + line if line.strip() else line) for line in config.splitlines(True))
-    assert block in readme, "README.rst's section on several servers is not %s" % CONFIG
+    readme = readme_showing(CONFIG)
     section = readme.split("Several Odoo servers\n", 1)[1].split("\nConfiguration\n", 1)[0]
     command = section.split("odoo-bin ", 1)[1].split("\n\n", 1)[0].split()
     for option in SERVER_ARGS + ["--proxy-mode", "--workers=2"]:
