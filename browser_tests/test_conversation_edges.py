@@ -9,7 +9,7 @@ import pytest
 import test_operator_discuss as discuss
 from conftest import login
 from test_operator_discuss import (
-    OPERATOR_LOGIN, available_operators, join_from_kanban, open_conversation, open_discuss, say, sessions_of,
+    OPERATOR_LOGIN, join_from_kanban, open_conversation, open_discuss, say, sessions_of,
     start_chat, wait_until)
 
 # the operator tests' fixtures: a channel of its own, the demo operator, browsers of their own
@@ -51,8 +51,7 @@ def test_both_sides_read_the_same(odoo, channel, no_window_left, operator_uid, c
     real_name = odoo.read("res.users", operator_uid, ["name"])["name"]
     assert real_name != chat_name
     odoo.call("livechat.channel", "write", [channel["id"]], {"welcome_message": "Hello! How can we help?"})
-    join_from_kanban(operator, channel)
-    wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
+    join_from_kanban(operator, channel, odoo)
 
     # the visitor reads the welcome in the operator's name, and types entities, markup and a link
     visitor, visitor_errors = new_browser_page()
@@ -120,8 +119,7 @@ def test_discuss_list_is_live_and_sorted(odoo, channel, no_window_left, operator
                                          new_browser_page):
     operator = page
     login(operator, OPERATOR_LOGIN, OPERATOR_LOGIN)
-    join_from_kanban(operator, channel)
-    wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
+    join_from_kanban(operator, channel, odoo)
     first_visitor, first_errors = new_browser_page()
     first_window = start_chat(first_visitor, channel)
     say(first_window, "First visitor here")

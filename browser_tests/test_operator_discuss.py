@@ -81,12 +81,14 @@ def sessions_of(odoo, channel):
                      fields=["visitor_name", "operator_id", "state", "mail_channel_id"], order="id")
 
 
-def join_from_kanban(page, channel):
-    """The operator clicks JOIN on the channel's Kanban card (Live Chat app)."""
+def join_from_kanban(page, channel, odoo):
+    """The operator clicks JOIN on the channel's Kanban card (Live Chat app); returns the card once his
+    web client, polling the bus, has made him the channel's one available operator."""
     open_livechat_app(page)
     card = page.locator(".o_kanban_record:has-text('%s')" % channel["name"])
     card.locator(".o_livechat_join").click()
     card.locator(".o_livechat_leave").wait_for()
+    wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
     return card
 
 
@@ -136,9 +138,7 @@ def wait_bold(page, channel_id, bold=True):
 def test_operator_answers_in_window_and_discuss(odoo, channel, operator_uid, page, page_errors, new_browser_page):
     operator = page
     login(operator, OPERATOR_LOGIN, OPERATOR_LOGIN)
-    join_from_kanban(operator, channel)
-    # his web client polls the bus: he is online, and active
-    wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
+    join_from_kanban(operator, channel, odoo)
 
     # a visitor starts a chat: it is routed to him, his chat window opens bottom-right on the Kanban
     visitor, visitor_errors = new_browser_page()
@@ -260,8 +260,7 @@ def test_chat_window_opens_with_the_visitors_first_message(odoo, channel, page, 
     """A visitor who opens the chat without writing disturbs no operator; his first message does."""
     operator = page
     login(operator, OPERATOR_LOGIN, OPERATOR_LOGIN)
-    join_from_kanban(operator, channel)
-    wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
+    join_from_kanban(operator, channel, odoo)
 
     visitor, visitor_errors = new_browser_page()
     window = start_chat(visitor, channel)
@@ -289,8 +288,7 @@ def test_chat_window_opens_with_the_visitors_first_message(odoo, channel, page, 
 def test_after_leave_no_new_chat_is_routed(odoo, channel, page, page_errors, new_browser_page):
     operator = page
     login(operator, OPERATOR_LOGIN, OPERATOR_LOGIN)
-    card = join_from_kanban(operator, channel)
-    wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
+    card = join_from_kanban(operator, channel, odoo)
     operator.wait_for_timeout(500)  # Odoo's Kanban ignores a card's second click within 300 ms
     card.locator(".o_livechat_leave").click()
     card.locator(".o_livechat_join").wait_for()
@@ -309,8 +307,7 @@ def test_idle_operator_gets_no_new_chat(odoo, channel, operator_uid, new_browser
     inactivity_minutes(5)
     operator, operator_errors = new_browser_page()
     login(operator, OPERATOR_LOGIN, OPERATOR_LOGIN)
-    join_from_kanban(operator, channel)
-    wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
+    join_from_kanban(operator, channel, odoo)
     assert not operator_errors, operator_errors
     operator.close()  # his web client stops polling: what the bus knows of him is written below
     # what the bus records of a web client left open without a click for 10 minutes

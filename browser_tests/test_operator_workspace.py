@@ -7,7 +7,7 @@ import json
 
 import test_operator_discuss as discuss
 from conftest import login, open_livechat_app
-from test_operator_discuss import (OPERATOR_LOGIN, available_operators, channel,  # noqa: F401 (fixture)
+from test_operator_discuss import (OPERATOR_LOGIN, channel,  # noqa: F401 (fixture)
                                    join_from_kanban, open_conversation, open_discuss, sessions_of, start_chat,
                                    say, wait_until)
 
@@ -40,8 +40,7 @@ def test_workspace_from_the_operators_chat_window(odoo, channel, page, page_erro
     operator = page
     operator.set_default_timeout(WAIT)
     login(operator, OPERATOR_LOGIN, OPERATOR_LOGIN)
-    join_from_kanban(operator, channel)
-    wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
+    join_from_kanban(operator, channel, odoo)
 
     visitor, visitor_errors = new_browser_page(timeout=WAIT)
     window = start_chat(visitor, channel)
@@ -128,8 +127,7 @@ def test_ongoing_board_updates_live(odoo, channel, page, page_errors, new_browse
     operator = page
     operator.set_default_timeout(WAIT)
     login(operator, OPERATOR_LOGIN, OPERATOR_LOGIN)
-    join_from_kanban(operator, channel)
-    wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
+    join_from_kanban(operator, channel, odoo)
     operator.goto("/web#action=livechat.livechat_session_action_ongoing")
     # the board, empty (nothing going on) or not
     operator.locator(".o_list_view:visible, .oe_view_nocontent:visible").first.wait_for()  # Odoo 11: oe_

@@ -2,7 +2,7 @@
 and Discuss), the visitor in the widget (a direct chat page, a third-party site)."""
 import test_operator_discuss as discuss
 from conftest import login
-from test_operator_discuss import (OPERATOR_LOGIN, available_operators, join_from_kanban, open_conversation,
+from test_operator_discuss import (OPERATOR_LOGIN, join_from_kanban, open_conversation,
                                    open_discuss, say, sessions_of, start_chat, wait_until)
 
 WAIT = discuss.WAIT
@@ -34,8 +34,7 @@ def wait_text(page, locator, text):
 def test_typing_and_seen_both_ways(odoo, channel, operator_uid, page, page_errors, new_browser_page):
     operator = page
     login(operator, OPERATOR_LOGIN, OPERATOR_LOGIN)
-    join_from_kanban(operator, channel)
-    wait_until(lambda: available_operators(odoo, channel) == 1, "the operator is available")
+    join_from_kanban(operator, channel, odoo)
 
     visitor, visitor_errors = new_browser_page()
     window = start_chat(visitor, channel)
