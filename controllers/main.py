@@ -14,6 +14,7 @@ from odoo.tools import config
 from odoo.addons.bus.models.bus import dispatch
 
 from ..models.livechat_input import CLIENT_ID_MAX_LENGTH, MESSAGE_MAX_LENGTH, URL_MAX_LENGTH, is_client_id
+from ..models.livechat_plural import plural_form
 from ..patches.http_dispatch import is_forwarded
 from .common import (PUBLIC_API, ApiError, check_rate, deferred_json_response, int_param, json_api, json_response,
                      str_param, visitor_session)
@@ -117,9 +118,9 @@ class LivechatApi(http.Controller):
             raise ApiError(400, "empty_message", _("Write a message before sending it."))
         body = body.strip()
         if len(body) > MESSAGE_MAX_LENGTH:
-            raise ApiError(413, "message_too_long", _(
-                "Your message is too long: %(length)d characters, at most %(max)d. Please shorten it.")
-                % {"length": len(body), "max": MESSAGE_MAX_LENGTH})
+            raise ApiError(413, "message_too_long", plural_form(
+                _("Your message is too long: %(length)d characters, at most %(max)d. Please shorten it."),
+                len(body), request.env.lang) % {"length": len(body), "max": MESSAGE_MAX_LENGTH})
         # optional (older widgets send none): a resend with the id of a stored message gets its answer again
         client_id = data.get("client_id")
         if client_id is not None and not is_client_id(client_id):

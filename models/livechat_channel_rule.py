@@ -6,6 +6,8 @@ import re2
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import ValidationError
 
+from .livechat_plural import plural_form
+
 _logger = logging.getLogger(__name__)
 
 REGEX_MAX_LENGTH = 1000
@@ -94,8 +96,9 @@ class LivechatChannelRule(models.Model):
             if not rule.regex_url:
                 continue
             if len(rule.regex_url) > REGEX_MAX_LENGTH:
-                raise ValidationError(_("The URL Regex is too long: %(length)d characters, at most %(max)d.")
-                                      % {"length": len(rule.regex_url), "max": REGEX_MAX_LENGTH})
+                raise ValidationError(plural_form(
+                    _("The URL Regex is too long: %(length)d characters, at most %(max)d."),
+                    len(rule.regex_url), self.env.lang) % {"length": len(rule.regex_url), "max": REGEX_MAX_LENGTH})
             try:
                 re.compile(rule.regex_url)
             except re.error as error:

@@ -75,6 +75,15 @@ class TestRomanian(common.SavepointCase):
         self.assertIn("mai mult de 30 de minute: ", notices[1])
         self.assertNotIn("|", notices[1], "one form only")
 
+    def test_a_length_over_the_limit_reads_as_romanian_counts_do(self):
+        """The URL Regex over its limit: "1005 caractere", but "1020 de caractere"."""
+        channel = self.env["livechat.channel"].create({"name": "Vânzări"})
+        Rule = self.ro_env["livechat.channel.rule"]
+        for length, words in ((1005, "1005 caractere,"), (1020, "1020 de caractere,")):
+            with self.assertRaises(ValidationError) as raised:
+                Rule.create({"channel_id": channel.id, "action": "display_button", "regex_url": "a" * length})
+            self.assertIn(words, raised.exception.name)
+
     def test_channel_form_tabs_are_romanian(self):
         view = self.ro_env["livechat.channel"].fields_view_get(view_type="form")
         arch = etree.fromstring(view["arch"])
