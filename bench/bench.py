@@ -51,7 +51,7 @@ PARTS = ("page", "threaded", "threaded-idle", "growth", "prefork", "prefork-idle
 # conversation typing
 TYPING_SIZES = {
     "tiny": {"sessions": 2, "messages": 2, "rounds": 1, "pace": 0.2},
-    "full": {"sessions": 20, "messages": 5, "rounds": 4, "pace": 1.0},
+    "full": {"sessions": 20, "messages": 5, "rounds": 8, "pace": 1.0},
 }
 TYPING_ROWS = ("quiet_to_operator", "typing_to_operator", "quiet_to_visitor", "typing_to_visitor", "typing_events")
 TYPING_SERVERS = ("threaded", "prefork")
