@@ -13,6 +13,14 @@ from livechat_server import OdooServer
 from widget_support import Odoo
 
 
+def open_session(url, channel_id):
+    """A visitor opens a chat on ``channel_id`` of the server at ``url``: its answer (an operator took it)."""
+    opened = httpx.post(url + "/livechat/api/session/open", timeout=30, content=json.dumps(
+        {"channel_id": channel_id, "url": "https://shop.example.com/"})).json()
+    assert opened["available"], opened
+    return opened
+
+
 class Operator(object):
     """The administrator in Odoo's web client: JSON-RPC calls with his session cookie."""
 
@@ -82,10 +90,7 @@ def test_kill_9_mid_conversation_loses_nothing_acknowledged(server, db_name):
     odoo = Odoo(server.url, db_name)
     channel_id = odoo.make_channel(rules=[{"action": "display_button"}], name="Crash Desk")
     odoo.set_admin_online()
-    opened = httpx.post(server.url + "/livechat/api/session/open", timeout=30, content=json.dumps(
-        {"channel_id": channel_id, "url": "https://shop.example.com/"})).json()
-    assert opened["available"], opened
-    token = opened["token"]
+    token = open_session(server.url, channel_id)["token"]
     visitor, operator = Visitor(server, token), Operator(server, db_name)
     acknowledged = [visitor.say("hello")["body"]]  # the conversation starts with the visitor's first message
     conversation = odoo.call("livechat.session", "search_read", [("access_token", "=", token)],
@@ -97,8 +102,7 @@ def test_kill_9_mid_conversation_loses_nothing_acknowledged(server, db_name):
         acknowledged.append(text)
 
     # when the server dies, the visitor keeps writing, and another visitor's long-poll is waiting
-    waiting = httpx.post(server.url + "/livechat/api/session/open", timeout=30, content=json.dumps(
-        {"channel_id": channel_id, "url": "https://shop.example.com/"})).json()
+    waiting = open_session(server.url, channel_id)
     poll_error = []
 
     def long_poll():

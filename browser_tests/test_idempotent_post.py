@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from livechat_server import OdooServer
-from test_crash_recovery import Operator, Visitor
+from test_crash_recovery import Operator, Visitor, open_session
 from widget_support import Odoo
 
 POST = "/livechat/api/session/post"
@@ -51,13 +51,6 @@ def send_without_reading(server, payload):
 
 def new_client_id():
     return uuid.uuid4().hex
-
-
-def open_session(url, channel_id):
-    opened = httpx.post(url + "/livechat/api/session/open", timeout=30, content=json.dumps(
-        {"channel_id": channel_id, "url": "https://shop.example.com/"})).json()
-    assert opened["available"], opened
-    return opened
 
 
 @pytest.fixture
