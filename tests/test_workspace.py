@@ -305,6 +305,10 @@ class TestWorkspaceReport(WorkspaceCase):
         self.assertAlmostEqual(by_tag["Billing"]["time_to_answer"], 90)
         self.assertEqual(by_tag["Bug"]["nbr_sessions"], 1)
         self.assertAlmostEqual(by_tag["Bug"]["rating_satisfaction"], 0)
+        # every dimension of the conversation's report, by tag: here the hour of day, in Bucharest
+        hours = Tags.read_group(domain + [("tag_id.name", "=", "Billing")], ["nbr_sessions", "hour_of_day"],
+                                ["hour_of_day"])
+        self.assertEqual({g["hour_of_day"]: g["nbr_sessions"] for g in hours}, {13: 2})
 
     def test_report_views_open(self):
         for view_type in ("pivot", "graph", "search"):
