@@ -316,7 +316,7 @@ export class LivechatWidget {
                 }
                 this.pollAbort = new AbortController();
                 const body = {token: this.session.token, last: this.session.cursor || 0};
-                const seen = this.live.seenForPoll();
+                const seen = this.live.unreportedSeen();
                 if (seen) {
                     body.seen = seen;  // what the visitor just read, told on the way
                 }

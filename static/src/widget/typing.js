@@ -196,9 +196,10 @@ export class Liveliness {
         }
     }
 
-    /** The last message shown, to tell with the next long-poll (0: nothing new): said there, it needs no
-     * request of its own (the widget polls again as soon as a message arrived). */
-    seenForPoll() {
+    /** The last message shown that was not told yet (0: none), from now on counted as told: the caller
+     * tells it, with the next long-poll (no request of its own: the widget polls again as soon as a
+     * message arrived) or with ``sendSeen``. */
+    unreportedSeen() {
         const session = this.widget.session, lastId = session && this.visible() && session.lastId;
         if (!lastId || lastId <= this.reportedSeen) {
             return 0;
@@ -207,18 +208,16 @@ export class Liveliness {
         return lastId;
     }
 
-    /** The long-poll that told ``seenForPoll`` failed: told again with the next message shown. */
+    /** The request that told ``unreportedSeen`` failed: told again with the next message shown. */
     seenLost() {
         this.reportedSeen = 0;
     }
 
     sendSeen() {
-        const session = this.widget.session, lastId = session && this.visible() && session.lastId;
-        if (lastId && lastId > this.reportedSeen) {
-            this.reportedSeen = lastId;
-            this.widget.api("session/seen", {token: session.token, message_id: lastId}).catch(() => {
-                this.reportedSeen = 0;
-            });
+        const lastId = this.unreportedSeen();
+        if (lastId) {
+            this.widget.api("session/seen", {token: this.widget.session.token, message_id: lastId})
+                .catch(() => this.seenLost());
         }
     }
 
