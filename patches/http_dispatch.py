@@ -147,18 +147,18 @@ def dispatch_aside(root, environ, start_response):
         with api.Environment.manage():  # the ORM's environments belong to a greenlet: its own
             return dispatch.original(root, environ, start_response)
 
-    if not LONGPOLL_GATE.acquire(timeout=LONGPOLL_GATE_SECONDS):
-        _logger.warning("Live chat: visitors' long-polls waited %d s to be served: answered 503",
-                        LONGPOLL_GATE_SECONDS)
+    def busy(why):
+        _logger.warning("Live chat: a visitor's long-poll answered 503: %s", why)
         start_response("503 Service Unavailable", list(BUSY_HEADERS))
         return [BUSY_BODY]
+
+    if not LONGPOLL_GATE.acquire(timeout=LONGPOLL_GATE_SECONDS):
+        return busy("it waited %d s to be served" % LONGPOLL_GATE_SECONDS)
     try:
         return gevent.spawn(run).get()
     except PoolError:
         # the connection pool stayed full (patches/sql_db_pool.py waited): an overload, not a bug
-        _logger.warning("Live chat: connection pool full for a visitor's long-poll: answered 503")
-        start_response("503 Service Unavailable", list(BUSY_HEADERS))
-        return [BUSY_BODY]
+        return busy("the connection pool stayed full")
     finally:
         LONGPOLL_GATE.release()
 
