@@ -5,13 +5,14 @@
 - every entry has an Odoo reference ("#: model:..." / "#: code:..."), or Odoo skips it;
 - a translation keeps the placeholders of its source (%s, %d, %(name)s ...): OCA's po-msgstr-variables,
   otherwise the Romanian user gets a "not all arguments converted" error instead of a message;
-  each of the "|"-separated plural forms a count may have (models/livechat_plural.py) too;
+  each of the plural forms a count may have (models/livechat_plural.py) too;
   and it keeps the ${...} expressions of mail templates and the markup tags of view terms;
 - translations are reported when missing (not an error here: tests/test_i18n.py requires them).
 
 Usage: .cache/venv/bin/python tools/lint_po.py [ADDON_DIR]   (exit 1 on any error)
 """
 import glob
+import importlib.util
 import io
 import logging
 import os
@@ -28,6 +29,19 @@ odoo_compat.patch_odoo()
 from odoo.tools.translate import PoFile  # noqa: E402
 
 logging.getLogger("odoo").setLevel(logging.ERROR)  # its reader warns; the checks below say more
+
+
+def addon_plural_separator():
+    """``PLURAL_FORM_SEPARATOR`` of the addon's ``models/livechat_plural.py`` (a module without imports,
+    loaded from its file): where a translation separates a count's plural forms."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "models", "livechat_plural.py")
+    spec = importlib.util.spec_from_file_location("livechat_plural", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.PLURAL_FORM_SEPARATOR
+
+
+PLURAL_FORM_SEPARATOR = addon_plural_separator()
 
 PLACEHOLDER = re.compile(r"%(?:\([^)]*\))?[-#0 +]*\d*(?:\.\d+)?[sdifrxXeEgGc%]")
 TEMPLATE_EXPR = re.compile(r"\$\{[^}]*\}")  # mail templates (mako)
@@ -63,9 +77,9 @@ def translation_errors(message):
     """What a translation breaks: printf placeholders, template expressions, markup."""
     where = "%s: %r" % (message.lineno, message.id[:60])
     errors = []
-    # a count's plural may give the language's forms, "|"-separated (models/livechat_plural.py):
-    # each keeps the placeholders
-    forms = message.string.split("|") if "|" not in message.id else [message.string]
+    # a count's plural may give the language's forms (models/livechat_plural.py): each keeps the placeholders
+    forms = message.string.split(PLURAL_FORM_SEPARATOR) if PLURAL_FORM_SEPARATOR not in message.id \
+        else [message.string]
     for form in forms:
         if ("python-format" in message.flags or "%" in message.id) and \
                 placeholders(message.id) != placeholders(form):
