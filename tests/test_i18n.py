@@ -73,7 +73,7 @@ class TestRomanian(common.SavepointCase):
             notices.append(json.loads(notice.message)["message"])
         self.assertIn("mai mult de 5 minute: ", notices[0])
         self.assertIn("mai mult de 30 de minute: ", notices[1])
-        self.assertNotIn("|", notices[1], "one form only")
+        self.assertNotIn(PLURAL_FORM_SEPARATOR, notices[1], "one form only")
 
     def test_a_length_over_the_limit_reads_as_romanian_counts_do(self):
         """The URL Regex over its limit: "1005 caractere", but "1020 de caractere"."""
