@@ -77,6 +77,16 @@ def login(page, login="admin", password="admin"):
     page.wait_for_selector(".o_web_client .o_content, .o_web_client .o_main_content", timeout=30000)
 
 
+def own_browser_page(browser, base_url, wait, errors=None, **context_options):
+    """A page in a browser of its own (its own context: no cookie or storage shared), ``wait`` ms
+    bounding its waits (``context_options``: Playwright's), its JS errors kept in ``errors`` (a new
+    ``ConsoleErrors`` unless given). Returns ``(page, errors)``; closing ``page.context`` ends it."""
+    context = browser.new_context(base_url=base_url, **context_options)
+    context.set_default_timeout(wait)
+    errors = ConsoleErrors() if errors is None else errors
+    return errors.attach(context.new_page()), errors
+
+
 def open_livechat_app(page):
     """The Live Chat app from the main menu, its dashboard shown: an operator's chat windows show there
     (Discuss, his home, hides them)."""
@@ -98,10 +108,7 @@ def operator_and_visitor(odoo, operator, browser, base_url, wait, **context_opti
     login(operator)
     open_livechat_app(operator)
     odoo.set_admin_online()
-    context = browser.new_context(base_url=base_url, **context_options)
-    context.set_default_timeout(wait)
-    visitor_errors = ConsoleErrors()
-    visitor = visitor_errors.attach(context.new_page())
+    visitor, visitor_errors = own_browser_page(browser, base_url, wait, **context_options)
     visitor.on("dialog", dismiss)
     return visitor, visitor_errors, dialogs
 
@@ -141,12 +148,10 @@ def site():
 def visitor(browser, base_url, request):
     """The visitor's own browser (no Odoo cookie), and its JS errors; the test module's WAIT (ms)
     bounds every wait."""
-    context = browser.new_context(base_url=base_url, viewport={"width": 1200, "height": 800})
-    context.set_default_timeout(getattr(request.module, "WAIT", 20000))
-    errors = ConsoleErrors()
-    page = errors.attach(context.new_page())
+    page, errors = own_browser_page(browser, base_url, getattr(request.module, "WAIT", 20000),
+                                    viewport={"width": 1200, "height": 800})
     yield page, errors
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@ the offline form, and canned responses in the operator's composer."""
 import json
 import time
 
+from conftest import own_browser_page
+
 
 def wait_until(check, timeout=30, message="condition"):
     deadline = time.monotonic() + timeout
@@ -37,9 +39,8 @@ def demo_visitor(browser, base_url, odoo, page_errors, channel_id):
     administrator, an operator of ``channel_id``, is available (he is in the backend)."""
     wait_until(lambda: odoo.call("livechat.channel", "read", [channel_id], ["available_operator_count"])[0]
                ["available_operator_count"], message="the operator to be online")
-    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
-    context.set_default_timeout(15000)
-    return page_errors.attach(context.new_page())
+    return own_browser_page(browser, base_url, 15000, errors=page_errors,
+                            viewport={"width": 1280, "height": 800})[0]
 
 
 def visitor_writes(visitor, channel_id, text):

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from conftest import ConsoleErrors, login, open_livechat_app
+from conftest import login, open_livechat_app, own_browser_page
 
 WAIT = 20000  # ms: bounds a broken run; things arrive within a second or two
 PARAM = "livechat.operator_inactivity_minutes"
@@ -50,18 +50,16 @@ def inactivity_minutes(odoo):
 def new_browser_page(browser, base_url):
     """Pages in browsers of their own (one context each: no shared cookie or storage); ``timeout``
     (ms) bounds their waits, this module's ``WAIT`` unless another module's test says otherwise."""
-    contexts = []
+    pages = []
 
     def new_page(timeout=WAIT):
-        context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 800})
-        context.set_default_timeout(timeout)
-        contexts.append(context)
-        errors = ConsoleErrors()
-        return errors.attach(context.new_page()), errors
+        page, errors = own_browser_page(browser, base_url, timeout, viewport={"width": 1280, "height": 800})
+        pages.append(page)
+        return page, errors
 
     yield new_page
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.context.close()
 
 
 def wait_until(condition, what, attempts=60):
